@@ -1,0 +1,16 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from marketplace.api import views
+
+router = DefaultRouter()
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("memberships", views.MembershipViewSet, basename="membership")
+router.register("invitations", views.InvitationViewSet, basename="invitation")
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="api-me"),
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("geo/", include("geo.api.urls")),
+    path("", include(router.urls)),
+]
