@@ -9,6 +9,13 @@ from marketplace.models import OrganisationKind, Role
 from marketplace.validators import validate_kvk, validate_postcode
 
 
+def clean_kvk(value: str) -> str:
+    """People type KvK numbers with spaces or dots; store the 8 digits."""
+    value = value.replace(" ", "").replace(".", "")
+    validate_kvk(value)
+    return value
+
+
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
@@ -30,7 +37,6 @@ class SignUpForm(forms.Form):
     kvk_number = forms.CharField(
         label=_("KvK number"),
         max_length=12,
-        validators=[validate_kvk],
         help_text=_("8 digits, from the Chamber of Commerce register."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
@@ -59,12 +65,15 @@ class SignUpForm(forms.Form):
     )
 
     def clean_kvk_number(self) -> str:
-        return self.cleaned_data["kvk_number"].replace(" ", "").replace(".", "")
+        return clean_kvk(self.cleaned_data["kvk_number"])
 
 
 class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    kvk_number = forms.CharField(label=_("KvK number"), max_length=12, validators=[validate_kvk])
+    kvk_number = forms.CharField(label=_("KvK number"), max_length=12)
+
+    def clean_kvk_number(self) -> str:
+        return clean_kvk(self.cleaned_data["kvk_number"])
     street = forms.CharField(label=_("Street and house number"), max_length=200, required=False)
     postcode = forms.CharField(
         label=_("Postcode"), max_length=7, required=False, validators=[validate_postcode]
@@ -72,7 +81,7 @@ class OrganisationForm(forms.Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     email = forms.EmailField(label=_("E-mail address"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    website = forms.URLField(label=_("Website"), required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
 
 class InvitationForm(forms.Form):

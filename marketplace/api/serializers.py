@@ -80,11 +80,11 @@ class OrganisationSignUpSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=sorted(SIGN_UP_KINDS))
     kvk_number = serializers.CharField(max_length=12)
-    street = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    street = serializers.CharField(max_length=200, required=False, allow_blank=True)
     postcode = serializers.CharField(
-        max_length=7, required=False, allow_blank=True, default="", validators=[validate_postcode]
+        max_length=7, required=False, allow_blank=True, validators=[validate_postcode]
     )
-    city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
     municipality = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Municipality.objects.all(),
@@ -93,7 +93,7 @@ class OrganisationSignUpSerializer(serializers.Serializer):
         default=None,
         help_text=_("CBS code such as GM0518."),
     )
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True)
     admin_full_name = serializers.CharField(max_length=150)
     admin_email = serializers.EmailField()
     password = serializers.CharField(write_only=True, style={"input_type": "password"})

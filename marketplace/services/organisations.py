@@ -52,13 +52,13 @@ def _check_kvk(kvk_number: str, *, exclude_pk: int | None = None) -> str:
     return kvk_number
 
 
-def _check_new_email(email: str) -> str:
+def _check_new_email(email: str, *, field: str = "email") -> str:
     email = (email or "").strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise Conflict(
             _("An account with this e-mail address already exists. Log in instead."),
             code="duplicate_email",
-            field="email",
+            field=field,
         )
     return email
 
@@ -93,7 +93,7 @@ def organisation_register(
     if kind == OrganisationKind.MUNICIPALITY and municipality is None:
         raise DomainError(_("Choose the municipality you represent."), field="municipality")
     kvk_number = _check_kvk(kvk_number)
-    admin_email = _check_new_email(admin_email)
+    admin_email = _check_new_email(admin_email, field="admin_email")
     if postcode:
         try:
             postcode = normalise_postcode(postcode)

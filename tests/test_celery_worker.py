@@ -1,0 +1,76 @@
+"""A task through a real Celery worker process on the configured Redis broker (not eager)."""
+
+import os
+import subprocess
+import sys
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from marketplace.celery import app
+from marketplace.models import OrganisationInvitation
+from marketplace.models.organisations import InvitationStatus
+from marketplace.services import organisations as services
+from marketplace.tasks import expire_invitations_task, ping_task
+from tests.factories import MembershipFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    return (f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}"
+            f"/{db['NAME']}")
+
+
+@pytest.fixture
+def worker():
+    """Start a worker on a queue of its own, against this test database, and stop it after."""
+    broker = settings.CELERY_BROKER_URL
+    if not broker.startswith("redis://") or connection.vendor != "postgresql":
+        pytest.fail("This test needs CELERY_BROKER_URL=redis://… and PostgreSQL (make test).")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": broker,
+           "CELERY_RESULT_BACKEND": broker, "CELERY_TASK_ALWAYS_EAGER": "false"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool=solo",
+         "-Q", queue, "--without-heartbeat", "--without-mingle", "--without-gossip",
+         "-l", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    saved = {k: app.conf[k] for k in ("task_always_eager", "result_backend")}
+    app.conf.update(task_always_eager=False, result_backend=broker)
+    try:
+        yield queue
+    finally:
+        app.conf.update(saved)
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_a_task_runs_in_a_real_worker(worker):
+    result = ping_task.apply_async(args=["brugwerk"], queue=worker)
+
+    assert result.get(timeout=60) == "pong:brugwerk"
+
+
+def test_the_worker_expires_invitations_in_the_database(worker):
+    admin = MembershipFactory(role="admin").user
+    invitation, _ = services.invitation_create(actor=admin, organisation=admin.memberships.get()
+                                               .organisation, email="late@example.org",
+                                               role="coordinator")
+    OrganisationInvitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(days=1))
+
+    expired = expire_invitations_task.apply_async(queue=worker).get(timeout=60)
+
+    invitation.refresh_from_db()
+    assert expired == 1
+    assert invitation.status == InvitationStatus.EXPIRED
