@@ -1,8 +1,8 @@
-"""Folding and cleaning of place names, so look-ups ignore case, accents and punctuation.
+"""Folding and cleaning of place names, so that look-ups ignore case, accents, punctuation.
 
-`fold("'s-Gravenhage")` and `fold("s Gravenhage")` are both "s gravenhage"; `fold("Súdwest-Fryslân")`
-is "sudwest fryslan". Folded strings are what the gazetteer indexes and what `Place.search_name`
-stores.
+`fold("'s-Gravenhage")` and `fold("s Gravenhage")` are both "s gravenhage";
+`fold("Súdwest-Fryslân")` is "sudwest fryslan". Folded strings are what the gazetteer indexes and
+what `Place.search_name` stores.
 """
 
 import re

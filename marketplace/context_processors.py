@@ -3,16 +3,16 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.models import Role
+from marketplace.models import OrganisationKind, Role
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
-    items = []
+    items = [(reverse("partners:directory"), _("Find a partner"))]
     if user is not None and user.is_authenticated:
         memberships = list(user.memberships.active().select_related("organisation"))
         roles = {m.role for m in memberships}
-        items.append((reverse("start"), _("Start")))
+        items.insert(0, (reverse("start"), _("Start")))
         for membership in memberships:
             items.append(
                 (
@@ -20,6 +20,15 @@ def navigation(request) -> dict:
                     membership.organisation.name,
                 )
             )
+        if any(
+            m.role in (Role.COORDINATOR, Role.ADMIN)
+            and m.organisation.kind == OrganisationKind.CARE
+            for m in memberships
+        ):
+            items.append((reverse("requests:list"), _("Support requests")))
+        if roles & {Role.KEY_PERSON, Role.ADMIN} or user.partner_profiles.exists():
+            items.append((reverse("partners:mine"), _("Partner profiles")))
+            items.append((reverse("requests:for_you"), _("Open requests for you")))
         if user.is_staff:
             items.append((reverse("admin:index"), _("Platform admin")))
         return {

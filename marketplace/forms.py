@@ -47,7 +47,7 @@ class SignUpForm(forms.Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
-        queryset=Municipality.objects.order_by("name"),
+        queryset=Municipality.objects.current().order_by("name"),
         required=False,
         help_text=_("Required for a municipality: the one you represent."),
     )
@@ -74,6 +74,7 @@ class OrganisationForm(forms.Form):
 
     def clean_kvk_number(self) -> str:
         return clean_kvk(self.cleaned_data["kvk_number"])
+
     street = forms.CharField(label=_("Street and house number"), max_length=200, required=False)
     postcode = forms.CharField(
         label=_("Postcode"), max_length=7, required=False, validators=[validate_postcode]

@@ -169,6 +169,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.tasks.expire_invitations_task",
         "schedule": crontab(minute=15),
     },
+    "expire-support-requests": {
+        "task": "requests.tasks.expire_requests_task",
+        "schedule": crontab(minute=5),
+    },
+    "purge-geocode-cache": {
+        "task": "geo.tasks.purge_geocode_cache_task",
+        "schedule": crontab(minute=40, hour=3),
+    },
 }
 
 # Stripe: every call goes through payments' gateway; the base address is configurable so
@@ -178,8 +186,14 @@ STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
 
-# Geocoding: the offline gazetteer by default (see geo/).
+# Geocoding: the offline gazetteer by default; "nominatim" or "pdok" online, cached and
+# rate-limited (see geo/).
 GEOCODER = env_str("GEOCODER", "gazetteer")
+GEOCODER_USER_AGENT = env_str("GEOCODER_USER_AGENT", f"Brugwerk ({SITE_URL})")
+GEOCODER_DOMAIN = env_str("GEOCODER_DOMAIN")  # e.g. an own Nominatim instance
+GEOCODER_MIN_DELAY_SECONDS = env_int("GEOCODER_MIN_DELAY_SECONDS", 1)
+GEOCODER_TIMEOUT_SECONDS = env_int("GEOCODER_TIMEOUT_SECONDS", 5)
+GEOCODER_CACHE_DAYS = env_int("GEOCODER_CACHE_DAYS", 90)
 
 ORGANISATION_INVITATION_DAYS = env_int("ORGANISATION_INVITATION_DAYS", 14)
 
@@ -206,6 +220,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set shared by several serializers.
+    "ENUM_NAME_OVERRIDES": {
+        "SupportRequestStatusEnum": "requests.models.Status",
+        "ProficiencyEnum": "partners.models.Proficiency",
+        "OrganisationKindEnum": "marketplace.models.OrganisationKind",
+        "PartnerKindEnum": "partners.models.PartnerKind",
+    },
 }
 
 # Security: strict in production, relaxed only for local http.

@@ -36,6 +36,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("places/", include("geo.urls")),
+    path("partners/", include("partners.urls")),
+    path("requests/", include("requests.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("marketplace.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

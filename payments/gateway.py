@@ -9,7 +9,9 @@ import stripe
 from django.conf import settings
 
 
-def stripe_client(*, api_key: str | None = None, api_base: str | None = None) -> stripe.StripeClient:
+def stripe_client(
+    *, api_key: str | None = None, api_base: str | None = None
+) -> stripe.StripeClient:
     return stripe.StripeClient(
         api_key or settings.STRIPE_SECRET_KEY or "sk_test_missing",
         base_addresses={"api": api_base or settings.STRIPE_API_BASE},

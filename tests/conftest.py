@@ -42,7 +42,9 @@ def localstripe_url():
                 break
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(f"localstripe exited: {process.stderr.read().decode()}") from None
+                raise RuntimeError(
+                    f"localstripe exited: {process.stderr.read().decode()}"
+                ) from None
             time.sleep(0.1)
     else:
         process.kill()

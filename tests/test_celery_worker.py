@@ -4,10 +4,13 @@ import os
 import subprocess
 import sys
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from celery.backends.redis import RedisBackend
+from celery.result import AsyncResult
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -26,50 +29,86 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 
 def _database_url() -> str:
     db = settings.DATABASES["default"]
-    return (f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}"
-            f"/{db['NAME']}")
+    return (
+        f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    )
 
 
 @pytest.fixture
 def worker():
-    """Start a worker on a queue of its own, against this test database, and stop it after."""
+    """Start a worker on a queue of its own, against this test database, and stop it after.
+    The worker stores results in Redis (CELERY_RESULT_BACKEND) for `Worker.run` to read."""
     broker = settings.CELERY_BROKER_URL
     if not broker.startswith("redis://") or connection.vendor != "postgresql":
         pytest.fail("This test needs CELERY_BROKER_URL=redis://… and PostgreSQL (make test).")
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": broker,
-           "CELERY_RESULT_BACKEND": broker, "CELERY_TASK_ALWAYS_EAGER": "false"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": broker,
+        "CELERY_RESULT_BACKEND": broker,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool=solo",
-         "-Q", queue, "--without-heartbeat", "--without-mingle", "--without-gossip",
-         "-l", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "marketplace",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
-    saved = {k: app.conf[k] for k in ("task_always_eager", "result_backend")}
-    app.conf.update(task_always_eager=False, result_backend=broker)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
     try:
-        yield queue
+        yield Worker(queue=queue, results=RedisBackend(app=app, url=broker))
     finally:
-        app.conf.update(saved)
+        app.conf.task_always_eager = eager
         process.terminate()
         process.wait(timeout=20)
 
 
-def test_a_task_runs_in_a_real_worker(worker):
-    result = ping_task.apply_async(args=["brugwerk"], queue=worker)
+@dataclass
+class Worker:
+    queue: str
+    results: RedisBackend
 
-    assert result.get(timeout=60) == "pong:brugwerk"
+    def run(self, task, *args):
+        """Send to this worker's queue and wait for the answer (through Redis, not eager)."""
+        sent = task.apply_async(args=args, queue=self.queue)
+        return AsyncResult(sent.id, backend=self.results).get(timeout=60)
+
+
+def test_a_task_runs_in_a_real_worker(worker):
+    assert worker.run(ping_task, "brugwerk") == "pong:brugwerk"
 
 
 def test_the_worker_expires_invitations_in_the_database(worker):
     admin = MembershipFactory(role="admin").user
-    invitation, _ = services.invitation_create(actor=admin, organisation=admin.memberships.get()
-                                               .organisation, email="late@example.org",
-                                               role="coordinator")
+    invitation, _ = services.invitation_create(
+        actor=admin,
+        organisation=admin.memberships.get().organisation,
+        email="late@example.org",
+        role="coordinator",
+    )
     OrganisationInvitation.objects.filter(pk=invitation.pk).update(
-        expires_at=timezone.now() - timedelta(days=1))
+        expires_at=timezone.now() - timedelta(days=1)
+    )
 
-    expired = expire_invitations_task.apply_async(queue=worker).get(timeout=60)
+    expired = worker.run(expire_invitations_task)
 
     invitation.refresh_from_db()
     assert expired == 1

@@ -33,8 +33,17 @@ def test_stripe_client_talks_to_localstripe(localstripe_url):
 
 class _NominatimLike(BaseHTTPRequestHandler):
     def do_GET(self):
-        body = json.dumps([{"lat": "52.0705", "lon": "4.3007", "display_name": "Den Haag",
-                            "place_id": 1, "osm_type": "relation"}]).encode()
+        body = json.dumps(
+            [
+                {
+                    "lat": "52.0705",
+                    "lon": "4.3007",
+                    "display_name": "Den Haag",
+                    "place_id": 1,
+                    "osm_type": "relation",
+                }
+            ]
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -55,8 +64,12 @@ def nominatim_like_server():
 
 
 def test_geopy_online_geocoder_works_over_urllib(nominatim_like_server):
-    geocoder = Nominatim(user_agent="brugwerk-test", domain=nominatim_like_server, scheme="http",
-                         adapter_factory=URLLibAdapter)
+    geocoder = Nominatim(
+        user_agent="brugwerk-test",
+        domain=nominatim_like_server,
+        scheme="http",
+        adapter_factory=URLLibAdapter,
+    )
 
     location = geocoder.geocode("Den Haag")
 

@@ -12,5 +12,7 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("geo/", include("geo.api.urls")),
+    path("", include("partners.api.urls")),
+    path("", include("requests.api.urls")),
     path("", include(router.urls)),
 ]

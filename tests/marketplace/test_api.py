@@ -25,10 +25,18 @@ def test_docs_page_is_served_without_a_cdn(client):
 
 
 def test_bad_input_gives_problem_json_with_field_errors_and_creates_nothing(api_client):
-    response = api_client.post("/api/v1/organisations/", {
-        "name": "X", "kind": "mzo", "kvk_number": "123", "admin_full_name": "Y",
-        "admin_email": "not-an-email", "password": "p",
-    }, format="json")
+    response = api_client.post(
+        "/api/v1/organisations/",
+        {
+            "name": "X",
+            "kind": "mzo",
+            "kvk_number": "123",
+            "admin_full_name": "Y",
+            "admin_email": "not-an-email",
+            "password": "p",
+        },
+        format="json",
+    )
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
@@ -42,10 +50,18 @@ def test_bad_input_gives_problem_json_with_field_errors_and_creates_nothing(api_
 def test_duplicate_email_through_the_api_is_a_409_naming_the_field(api_client):
     UserFactory(email="taken@example.org")
 
-    response = api_client.post("/api/v1/organisations/", {
-        "name": "X", "kind": "care", "kvk_number": "11223344", "admin_full_name": "Y",
-        "admin_email": "taken@example.org", "password": "a-long-and-unusual-passphrase",
-    }, format="json")
+    response = api_client.post(
+        "/api/v1/organisations/",
+        {
+            "name": "X",
+            "kind": "care",
+            "kvk_number": "11223344",
+            "admin_full_name": "Y",
+            "admin_email": "taken@example.org",
+            "password": "a-long-and-unusual-passphrase",
+        },
+        format="json",
+    )
 
     assert response.status_code == 409
     assert response.json()["invalidParams"][0]["name"] == "admin_email"
@@ -54,8 +70,9 @@ def test_duplicate_email_through_the_api_is_a_409_naming_the_field(api_client):
 def test_token_auth_works_with_email_and_password(api_client):
     user = member()
 
-    token = api_client.post("/api/v1/auth/token/", {"username": user.email.upper(),
-                                                    "password": PASSWORD}).json()["token"]
+    token = api_client.post(
+        "/api/v1/auth/token/", {"username": user.email.upper(), "password": PASSWORD}
+    ).json()["token"]
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = api_client.get("/api/v1/me/").json()
 

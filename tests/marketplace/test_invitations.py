@@ -27,7 +27,9 @@ def _org(user):
 def test_admin_invites_by_email_and_the_link_arrives(mzo_admin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         invitation, token = services.invitation_create(
-            actor=mzo_admin, organisation=_org(mzo_admin), email=" Khadija@Example.org ",
+            actor=mzo_admin,
+            organisation=_org(mzo_admin),
+            email=" Khadija@Example.org ",
             role=Role.KEY_PERSON,
         )
 
@@ -38,11 +40,16 @@ def test_admin_invites_by_email_and_the_link_arrives(mzo_admin, django_capture_o
 
 
 def test_invitation_link_creates_the_account_and_membership(mzo_admin):
-    _, token = services.invitation_create(actor=mzo_admin, organisation=_org(mzo_admin),
-                                          email="khadija@example.org", role=Role.KEY_PERSON)
+    _, token = services.invitation_create(
+        actor=mzo_admin,
+        organisation=_org(mzo_admin),
+        email="khadija@example.org",
+        role=Role.KEY_PERSON,
+    )
 
-    membership = services.invitation_accept_as_new_user(token=token, full_name="Khadija Bouzid",
-                                                        password=PASSWORD)
+    membership = services.invitation_accept_as_new_user(
+        token=token, full_name="Khadija Bouzid", password=PASSWORD
+    )
 
     assert membership.role == Role.KEY_PERSON
     assert membership.user.email == "khadija@example.org"
@@ -51,8 +58,12 @@ def test_invitation_link_creates_the_account_and_membership(mzo_admin):
 
 def test_existing_user_accepts_and_a_second_accept_changes_nothing(mzo_admin):
     person = UserFactory(email="naima@example.org")
-    _, token = services.invitation_create(actor=mzo_admin, organisation=_org(mzo_admin),
-                                          email="naima@example.org", role=Role.KEY_PERSON)
+    _, token = services.invitation_create(
+        actor=mzo_admin,
+        organisation=_org(mzo_admin),
+        email="naima@example.org",
+        role=Role.KEY_PERSON,
+    )
 
     first = services.invitation_accept(token=token, user=person)
     second = services.invitation_accept(token=token, user=person)
@@ -62,8 +73,12 @@ def test_existing_user_accepts_and_a_second_accept_changes_nothing(mzo_admin):
 
 
 def test_an_invitation_cannot_be_used_by_another_account(mzo_admin):
-    _, token = services.invitation_create(actor=mzo_admin, organisation=_org(mzo_admin),
-                                          email="naima@example.org", role=Role.KEY_PERSON)
+    _, token = services.invitation_create(
+        actor=mzo_admin,
+        organisation=_org(mzo_admin),
+        email="naima@example.org",
+        role=Role.KEY_PERSON,
+    )
     intruder = UserFactory(email="intruder@example.org")
 
     with pytest.raises(PermissionDenied):
@@ -78,30 +93,38 @@ def test_only_the_organisations_admin_may_invite(mzo_admin):
 
     for actor in (key_person, other_admin):
         with pytest.raises(PermissionDenied):
-            services.invitation_create(actor=actor, organisation=organisation,
-                                       email="x@example.org", role=Role.KEY_PERSON)
+            services.invitation_create(
+                actor=actor, organisation=organisation, email="x@example.org", role=Role.KEY_PERSON
+            )
 
 
 def test_a_role_that_does_not_fit_the_organisation_is_refused(mzo_admin):
     with pytest.raises(DomainError) as error:
-        services.invitation_create(actor=mzo_admin, organisation=_org(mzo_admin),
-                                   email="x@example.org", role=Role.AUDITOR)
+        services.invitation_create(
+            actor=mzo_admin, organisation=_org(mzo_admin), email="x@example.org", role=Role.AUDITOR
+        )
 
     assert error.value.field == "role"
 
 
 def test_inviting_an_existing_member_is_a_conflict(mzo_admin):
     with pytest.raises(Conflict):
-        services.invitation_create(actor=mzo_admin, organisation=_org(mzo_admin),
-                                   email=mzo_admin.email.upper(), role=Role.KEY_PERSON)
+        services.invitation_create(
+            actor=mzo_admin,
+            organisation=_org(mzo_admin),
+            email=mzo_admin.email.upper(),
+            role=Role.KEY_PERSON,
+        )
 
 
 def test_reinviting_replaces_the_older_pending_invitation(mzo_admin):
     organisation = _org(mzo_admin)
-    _, old_token = services.invitation_create(actor=mzo_admin, organisation=organisation,
-                                              email="x@example.org", role=Role.KEY_PERSON)
-    services.invitation_create(actor=mzo_admin, organisation=organisation,
-                               email="x@example.org", role=Role.ADMIN)
+    _, old_token = services.invitation_create(
+        actor=mzo_admin, organisation=organisation, email="x@example.org", role=Role.KEY_PERSON
+    )
+    services.invitation_create(
+        actor=mzo_admin, organisation=organisation, email="x@example.org", role=Role.ADMIN
+    )
 
     with pytest.raises(Conflict) as error:
         services.invitation_accept_as_new_user(token=old_token, full_name="X", password=PASSWORD)
@@ -110,7 +133,9 @@ def test_reinviting_replaces_the_older_pending_invitation(mzo_admin):
 
 def test_expired_and_unknown_tokens_give_clear_errors(mzo_admin):
     invitation, token = services.invitation_create(
-        actor=mzo_admin, organisation=_org(mzo_admin), email="x@example.org",
+        actor=mzo_admin,
+        organisation=_org(mzo_admin),
+        email="x@example.org",
         role=Role.KEY_PERSON,
     )
     OrganisationInvitation.objects.filter(pk=invitation.pk).update(
@@ -126,10 +151,12 @@ def test_expired_and_unknown_tokens_give_clear_errors(mzo_admin):
 
 def test_expiry_task_marks_old_invitations_and_a_second_run_does_nothing(mzo_admin):
     organisation = _org(mzo_admin)
-    old, _ = services.invitation_create(actor=mzo_admin, organisation=organisation,
-                                        email="old@example.org", role=Role.KEY_PERSON)
-    fresh, _ = services.invitation_create(actor=mzo_admin, organisation=organisation,
-                                          email="fresh@example.org", role=Role.KEY_PERSON)
+    old, _ = services.invitation_create(
+        actor=mzo_admin, organisation=organisation, email="old@example.org", role=Role.KEY_PERSON
+    )
+    fresh, _ = services.invitation_create(
+        actor=mzo_admin, organisation=organisation, email="fresh@example.org", role=Role.KEY_PERSON
+    )
     OrganisationInvitation.objects.filter(pk=old.pk).update(
         expires_at=timezone.now() - timedelta(hours=1)
     )
@@ -147,8 +174,9 @@ def test_the_last_admin_cannot_leave_or_be_demoted(mzo_admin):
     with pytest.raises(Conflict):
         services.membership_deactivate(actor=mzo_admin, membership=membership)
     with pytest.raises(Conflict):
-        services.membership_change_role(actor=mzo_admin, membership=membership,
-                                        role=Role.KEY_PERSON)
+        services.membership_change_role(
+            actor=mzo_admin, membership=membership, role=Role.KEY_PERSON
+        )
 
 
 def test_admin_removes_a_member_and_changes_roles(mzo_admin):

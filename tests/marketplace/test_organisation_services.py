@@ -142,8 +142,9 @@ def test_update_is_for_admins_of_that_organisation_only():
         with pytest.raises(PermissionDenied):
             services.organisation_update(actor=outsider, organisation=organisation, name="X")
 
-    services.organisation_update(actor=admin, organisation=organisation, name="Nieuwe naam",
-                                 postcode="2525ab")
+    services.organisation_update(
+        actor=admin, organisation=organisation, name="Nieuwe naam", postcode="2525ab"
+    )
     organisation.refresh_from_db()
     assert (organisation.name, organisation.postcode) == ("Nieuwe naam", "2525 AB")
 
@@ -153,8 +154,9 @@ def test_update_refuses_fields_that_are_not_editable():
     admin = MembershipFactory(organisation=organisation, role=Role.ADMIN).user
 
     with pytest.raises(DomainError):
-        services.organisation_update(actor=admin, organisation=organisation,
-                                     verification_status=VerificationStatus.VERIFIED)
+        services.organisation_update(
+            actor=admin, organisation=organisation, verification_status=VerificationStatus.VERIFIED
+        )
 
 
 def test_database_refuses_a_malformed_kvk_number_even_past_the_services():

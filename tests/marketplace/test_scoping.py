@@ -17,10 +17,17 @@ def two_orgs():
     admin_a = MembershipFactory(organisation=org_a, role=Role.ADMIN).user
     coordinator_a = MembershipFactory(organisation=org_a, role=Role.COORDINATOR).user
     admin_b = MembershipFactory(organisation=org_b, role=Role.ADMIN).user
-    invitation_b, _ = services.invitation_create(actor=admin_b, organisation=org_b,
-                                                 email="new@example.org", role=Role.COORDINATOR)
-    return {"org_a": org_a, "org_b": org_b, "admin_a": admin_a, "coordinator_a": coordinator_a,
-            "admin_b": admin_b, "invitation_b": invitation_b}
+    invitation_b, _ = services.invitation_create(
+        actor=admin_b, organisation=org_b, email="new@example.org", role=Role.COORDINATOR
+    )
+    return {
+        "org_a": org_a,
+        "org_b": org_b,
+        "admin_a": admin_a,
+        "coordinator_a": coordinator_a,
+        "admin_b": admin_b,
+        "invitation_b": invitation_b,
+    }
 
 
 def test_member_of_a_cannot_list_or_read_b_in_the_api(api_client, two_orgs):
@@ -48,9 +55,10 @@ def test_member_of_a_cannot_change_b_in_the_api(api_client, two_orgs):
         api_client.patch(f"/api/v1/organisations/{org_b.pk}/", {"name": "Hacked"}),
         api_client.patch(f"/api/v1/memberships/{membership_b.pk}/", {"role": "coordinator"}),
         api_client.post(f"/api/v1/memberships/{membership_b.pk}/deactivate/"),
-        api_client.post("/api/v1/invitations/", {"organisation": org_b.pk,
-                                                 "email": "spy@example.org",
-                                                 "role": "admin"}),
+        api_client.post(
+            "/api/v1/invitations/",
+            {"organisation": org_b.pk, "email": "spy@example.org", "role": "admin"},
+        ),
         api_client.post(f"/api/v1/invitations/{two_orgs['invitation_b'].pk}/revoke/"),
     ]
 
@@ -80,8 +88,10 @@ def test_member_of_a_cannot_open_or_change_b_on_the_web(client, two_orgs):
     pages = [
         client.get(reverse("organisation_detail", args=[org_b.pk])),
         client.get(reverse("organisation_edit", args=[org_b.pk])),
-        client.post(reverse("organisation_edit", args=[org_b.pk]),
-                    {"name": "Hacked", "kvk_number": org_b.kvk_number}),
+        client.post(
+            reverse("organisation_edit", args=[org_b.pk]),
+            {"name": "Hacked", "kvk_number": org_b.kvk_number},
+        ),
         client.get(reverse("invitation_new", args=[org_b.pk])),
         client.post(reverse("membership_deactivate", args=[membership_b.pk])),
         client.post(reverse("invitation_revoke", args=[two_orgs["invitation_b"].pk])),
@@ -95,7 +105,7 @@ def test_member_of_a_cannot_open_or_change_b_on_the_web(client, two_orgs):
 def test_auditor_sees_only_organisations_of_their_municipality(api_client):
     den_haag, delft = MunicipalityFactory(name="Den Haag"), MunicipalityFactory(name="Delft")
     auditor = member(Role.AUDITOR, municipality=den_haag)
-    based_in_den_haag = OrganisationFactory(name="Zorg Den Haag", municipality=den_haag)
+    OrganisationFactory(name="Zorg Den Haag", municipality=den_haag)
     contracted = OrganisationFactory(name="Zorg Regio", municipality=delft)
     contracted.contracted_by.add(den_haag)
     OrganisationFactory(name="Zorg Delft", municipality=delft)
@@ -129,19 +139,27 @@ def test_platform_staff_see_everything_and_anonymous_nothing(api_client, two_org
 
 def test_inactive_membership_gives_no_access(api_client, two_orgs):
     coordinator = two_orgs["coordinator_a"]
-    services.membership_deactivate(actor=two_orgs["admin_a"],
-                                   membership=coordinator.memberships.get())
+    services.membership_deactivate(
+        actor=two_orgs["admin_a"], membership=coordinator.memberships.get()
+    )
     api_client.force_authenticate(coordinator)
 
     assert api_client.get("/api/v1/organisations/").json()["results"] == []
 
 
 def test_mzo_kind_is_kept_on_sign_up_through_the_api(api_client):
-    response = api_client.post("/api/v1/organisations/", {
-        "name": "Stichting Somalische Ouders", "kind": OrganisationKind.MZO,
-        "kvk_number": "99887766", "admin_full_name": "Hodan Ali",
-        "admin_email": "hodan@example.org", "password": "a-long-and-unusual-passphrase",
-    }, format="json")
+    response = api_client.post(
+        "/api/v1/organisations/",
+        {
+            "name": "Stichting Somalische Ouders",
+            "kind": OrganisationKind.MZO,
+            "kvk_number": "99887766",
+            "admin_full_name": "Hodan Ali",
+            "admin_email": "hodan@example.org",
+            "password": "a-long-and-unusual-passphrase",
+        },
+        format="json",
+    )
 
     assert response.status_code == 201, response.json()
     assert response.json()["verification_status"] == "pending"

@@ -8,9 +8,14 @@ from tests.factories import PASSWORD, MembershipFactory, UserFactory, member
 pytestmark = pytest.mark.django_db
 
 SIGN_UP_FORM = {
-    "kind": "care", "name": "Jeugdteam Laak", "kvk_number": "1234 5678",
-    "street": "Herengracht 1", "postcode": "2511ej", "city": "Den Haag",
-    "admin_full_name": "Sanne de Wit", "admin_email": "sanne@example.org",
+    "kind": "care",
+    "name": "Jeugdteam Laak",
+    "kvk_number": "1234 5678",
+    "street": "Herengracht 1",
+    "postcode": "2511ej",
+    "city": "Den Haag",
+    "admin_full_name": "Sanne de Wit",
+    "admin_email": "sanne@example.org",
     "password": PASSWORD,
 }
 
@@ -32,8 +37,7 @@ def test_sign_up_on_the_web_logs_the_admin_in_and_awaits_verification(client):
     response = client.post(reverse("signup"), SIGN_UP_FORM, follow=True)
 
     organisation = Organisation.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("organisation_detail",
-                                                     args=[organisation.pk])
+    assert response.redirect_chain[-1][0] == reverse("organisation_detail", args=[organisation.pk])
     assert organisation.kvk_number == "12345678"
     assert organisation.postcode == "2511 EJ"
     assert not organisation.is_verified
@@ -49,16 +53,18 @@ def test_sign_up_errors_are_shown_on_the_fields_and_keep_the_input(client):
 
     assert "exactly 8 digits" in bad_kvk.context["form"].errors["kvk_number"][0]
     assert 'value="Jeugdteam Laak"' in bad_kvk.content.decode()
-    assert "already exists" in taken.context["form"].errors["admin_email"][0] or \
-        "already exists" in str(taken.context["form"].errors)
+    assert "already exists" in taken.context["form"].errors["admin_email"][
+        0
+    ] or "already exists" in str(taken.context["form"].errors)
     assert not Organisation.objects.exists()
 
 
 def test_login_is_by_email_and_leads_to_the_start_page(client):
     user = member(Role.COORDINATOR)
 
-    response = client.post(reverse("login"), {"username": user.email, "password": PASSWORD},
-                           follow=True)
+    response = client.post(
+        reverse("login"), {"username": user.email, "password": PASSWORD}, follow=True
+    )
 
     assert response.redirect_chain[-1][0] == reverse("start")
     assert user.memberships.get().organisation.name in response.content.decode()
@@ -92,13 +98,14 @@ def test_admin_invites_on_the_web_and_the_invitee_joins_with_a_new_account(
     client.force_login(admin)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("invitation_new", args=[organisation.pk]),
-                    {"email": "nieuw@example.org", "role": Role.COORDINATOR})
+        client.post(
+            reverse("invitation_new", args=[organisation.pk]),
+            {"email": "nieuw@example.org", "role": Role.COORDINATOR},
+        )
     link = next(line for line in mailoutbox[0].body.splitlines() if "/invitation/" in line)
     client.logout()
     page = client.get(link)
-    joined = client.post(link, {"full_name": "Nieuwe Collega", "password": PASSWORD},
-                         follow=True)
+    joined = client.post(link, {"full_name": "Nieuwe Collega", "password": PASSWORD}, follow=True)
 
     assert page.status_code == 200
     assert joined.redirect_chain[-1][0] == reverse("organisation_detail", args=[organisation.pk])
@@ -107,13 +114,19 @@ def test_admin_invites_on_the_web_and_the_invitee_joins_with_a_new_account(
 
 def test_a_used_or_unknown_invitation_link_says_so(client):
     admin = MembershipFactory(role=Role.ADMIN).user
-    _, token = services.invitation_create(actor=admin,
-                                          organisation=admin.memberships.get().organisation,
-                                          email="x@example.org", role=Role.COORDINATOR)
+    _, token = services.invitation_create(
+        actor=admin,
+        organisation=admin.memberships.get().organisation,
+        email="x@example.org",
+        role=Role.COORDINATOR,
+    )
     OrganisationInvitation.objects.update(status="revoked")
 
-    revoked = client.post(reverse("invitation_accept", args=[token]),
-                          {"full_name": "X", "password": PASSWORD}, follow=True)
+    revoked = client.post(
+        reverse("invitation_accept", args=[token]),
+        {"full_name": "X", "password": PASSWORD},
+        follow=True,
+    )
     unknown = client.get(reverse("invitation_accept", args=["nope"]))
 
     assert "withdrawn" in revoked.content.decode()

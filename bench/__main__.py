@@ -1,0 +1,6 @@
+"""`python -m bench` (make bench): every benchmark, one after another."""
+
+from bench import geo
+
+if __name__ == "__main__":
+    geo.main()

@@ -1,0 +1,226 @@
+"""The matching engine: pure functions from a need and candidates to ranked, explained proposals.
+
+No database here, so every rule can be tested with hand-built cases and the same code scores
+100,000 candidates in a benchmark. `marketplace.matching.selectors` turns ORM rows into these
+dataclasses after the database has applied the cheap hard filters.
+
+Hard filters (a candidate failing one is never proposed):
+  listed (published and verified) · offers the kind of work · speaks every required language at
+  the needed level · in person only if they serve the neighbourhood or it lies within their
+  travel radius (online requests ignore distance) · capacity left in the period · has not
+  declined this request.
+
+Score: a weighted sum of components, each in [0, 1] (weights in settings.MATCHING_WEIGHTS):
+  language   required languages at native > fluent > basic, plus preferred languages spoken
+  community  active in the request's community
+  expertise  the kind of work, plus related work they also do
+  nearness   serves the exact neighbourhood (1) > same district (0.8) > distance decaying
+  capacity   free hours relative to the hours asked
+  track      completed engagements, on-time hours and care organisations' feedback
+  fairness   subtracts: a partner's share of recent engagements lowers the score, so work
+             spreads over the community instead of always the same few people.
+Ties break on fewer recent engagements, then partner id (deterministic).
+"""
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+NATIVE, FLUENT, BASIC = 3, 2, 1
+LEVEL_WORDS = {NATIVE: "native", FLUENT: "fluent", BASIC: "basic"}
+
+DEFAULT_WEIGHTS = {
+    "language": 0.30,
+    "community": 0.10,
+    "expertise": 0.10,
+    "nearness": 0.20,
+    "capacity": 0.10,
+    "track": 0.10,
+    "fairness": 0.25,  # a penalty: multiplied by the partner's recent share, relative to the pool
+}
+NEAR_HALF_KM = 3.0  # distance at which nearness has halved
+
+
+@dataclass(frozen=True)
+class Need:
+    expertise: str
+    required_languages: dict[str, int]  # ISO code → minimum level
+    preferred_languages: frozenset[str] = frozenset()
+    community: str | None = None
+    neighbourhood: str | None = None  # CBS code
+    district: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    mode: str = "in_person"  # in_person | online | either
+    hours: Decimal = Decimal("1")
+    language_names: dict[str, str] = field(default_factory=dict)
+    neighbourhood_name: str = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    partner_id: int
+    listed: bool
+    expertise: frozenset[str]
+    languages: dict[str, int]  # ISO code → level
+    communities: frozenset[str] = frozenset()
+    serves: frozenset[str] = frozenset()  # neighbourhood codes
+    serves_districts: frozenset[str] = frozenset()
+    distance_km: float | None = None  # nearest of base and served neighbourhoods
+    travel_radius_km: float = 0
+    in_person: bool = True
+    online: bool = False
+    hours_free: Decimal = Decimal("0")
+    declined: bool = False
+    completed: int = 0
+    on_time_ratio: float = 1.0
+    feedback: float | None = None  # 1..5
+    recent_engagements: int = 0
+    served_names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    partner_id: int
+    rank: int
+    score: float
+    components: dict[str, float]
+    reasons: list[str]
+
+    @property
+    def explanation(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def excluded_because(need: Need, c: Candidate) -> str | None:
+    """The first hard filter a candidate fails, in words, or None."""
+    if not c.listed:
+        return "not published or not verified"
+    if need.expertise not in c.expertise:
+        return "does not offer this kind of work"
+    for code, level in need.required_languages.items():
+        if c.languages.get(code, 0) < level:
+            return f"does not speak {code} at the needed level"
+    if need.mode == "online" and not c.online:
+        return "does not work online"
+    if need.mode == "in_person" and not (c.in_person and _reaches(need, c)):
+        return "does not work in this neighbourhood"
+    if need.mode == "either" and not (c.online or (c.in_person and _reaches(need, c))):
+        return "neither online nor in reach"
+    if c.hours_free < need.hours:
+        return "no capacity left in the period"
+    if c.declined:
+        return "declined this request"
+    return None
+
+
+def _reaches(need: Need, c: Candidate) -> bool:
+    if need.neighbourhood and need.neighbourhood in c.serves:
+        return True
+    return c.distance_km is not None and c.distance_km <= c.travel_radius_km
+
+
+def _language(need: Need, c: Candidate) -> float:
+    required = need.required_languages
+    req = sum(c.languages[code] / NATIVE for code in required) / len(required) if required else 1
+    preferred = need.preferred_languages
+    pref = (
+        (sum(min(c.languages.get(code, 0), NATIVE) / NATIVE for code in preferred) / len(preferred))
+        if preferred
+        else 0
+    )
+    return 0.8 * req + 0.2 * pref if preferred else req
+
+
+def _nearness(need: Need, c: Candidate) -> float:
+    if need.mode == "online":
+        return 1.0  # distance does not matter online
+    if need.neighbourhood and need.neighbourhood in c.serves:
+        return 1.0
+    if need.district and need.district in c.serves_districts:
+        return 0.8
+    if c.distance_km is None:
+        return 0.5 if c.online else 0.0
+    return 0.7 * 0.5 ** (c.distance_km / NEAR_HALF_KM)
+
+
+def _capacity(need: Need, c: Candidate) -> float:
+    if need.hours <= 0:
+        return 1.0
+    return min(float(c.hours_free / need.hours) / 3, 1.0)  # three times the ask is plenty
+
+
+def _track(c: Candidate) -> float:
+    experience = 1 - math.exp(-c.completed / 3)
+    feedback = ((c.feedback - 1) / 4) if c.feedback is not None else 0.5
+    return 0.4 * experience + 0.3 * c.on_time_ratio + 0.3 * feedback
+
+
+def score(need: Need, c: Candidate, *, weights: dict, pool_recent: int) -> tuple[float, dict]:
+    components = {
+        "language": _language(need, c),
+        "community": 1.0
+        if need.community and need.community in c.communities
+        else (0.5 if not need.community else 0.0),
+        "expertise": min(1.0, 0.8 + 0.05 * (len(c.expertise) - 1)),
+        "nearness": _nearness(need, c),
+        "capacity": _capacity(need, c),
+        "track": _track(c),
+        # Share of the pool's recent engagements, scaled so the busiest partner gets 1.
+        "fairness": (c.recent_engagements / pool_recent) if pool_recent else 0.0,
+    }
+    total = sum(weights[k] * v for k, v in components.items() if k != "fairness")
+    total -= weights["fairness"] * components["fairness"]
+    return round(total, 6), {k: round(v, 4) for k, v in components.items()}
+
+
+def reasons(need: Need, c: Candidate) -> list[str]:
+    words = []
+    for code in list(need.required_languages) + sorted(need.preferred_languages):
+        if c.languages.get(code):
+            name = need.language_names.get(code, code)
+            words.append(f"speaks {name} ({LEVEL_WORDS[c.languages[code]]})")
+    if need.community and need.community in c.communities:
+        words.append("active in the community")
+    if need.mode != "online":
+        if need.neighbourhood and need.neighbourhood in c.serves:
+            place = need.neighbourhood_name or "the neighbourhood"
+            distance = f", {c.distance_km:.1f} km" if c.distance_km is not None else ""
+            words.append(f"active in {place}{distance}")
+        elif c.distance_km is not None:
+            words.append(f"{c.distance_km:.1f} km away")
+    else:
+        words.append("works online")
+    words.append(f"{_hours(c.hours_free)} h free in the period")
+    if c.completed:
+        feedback = " with good feedback" if (c.feedback or 0) >= 4 else ""
+        words.append(f"{c.completed} earlier engagement{'s' if c.completed != 1 else ''}{feedback}")
+    else:
+        words.append("new on Brugwerk")
+    return words
+
+
+def _hours(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.1f}"
+
+
+def rank(need: Need, candidates, *, weights: dict | None = None, limit: int = 10) -> list[Proposal]:
+    """The top `limit` proposals, best first."""
+    weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+    eligible = [c for c in candidates if excluded_because(need, c) is None]
+    pool_recent = max((c.recent_engagements for c in eligible), default=0)
+    scored = []
+    for c in eligible:
+        total, components = score(need, c, weights=weights, pool_recent=pool_recent)
+        scored.append((-total, c.recent_engagements, c.partner_id, c, components, total))
+    scored.sort(key=lambda row: row[:3])
+    return [
+        Proposal(
+            partner_id=c.partner_id,
+            rank=i + 1,
+            score=total,
+            components=components,
+            reasons=reasons(need, c),
+        )
+        for i, (_, _, _, c, components, total) in enumerate(scored[:limit])
+    ]
