@@ -168,7 +168,7 @@ ORGANISATIONS = [
 STAFF = ("staff@brugwerk.test", "Platform Beheer")
 
 
-def _user(email: str, full_name: str, **extra) -> User:
+def demo_user(email: str, full_name: str, **extra) -> User:
     user, created = User.objects.get_or_create(
         email=email, defaults={"full_name": full_name, **extra}
     )
@@ -181,7 +181,7 @@ def _user(email: str, full_name: str, **extra) -> User:
 @transaction.atomic
 def seed() -> list[tuple[str, str, str]]:
     """Create the demo world. Returns (e-mail, role, organisation) for every demo login."""
-    staff = _user(*STAFF, is_staff=True, is_superuser=True)
+    staff = demo_user(*STAFF, is_staff=True, is_superuser=True)
     platform, _ = Organisation.objects.get_or_create(
         name="Brugwerk",
         kind=OrganisationKind.PLATFORM,
@@ -214,7 +214,7 @@ def seed() -> list[tuple[str, str, str]]:
             [municipalities[c] for c in spec.contracted_by if c in municipalities]
         )
         for email, full_name, role in spec.people:
-            user = _user(email, full_name)
+            user = demo_user(email, full_name)
             Membership.objects.update_or_create(
                 user=user, organisation=organisation, defaults={"role": role, "is_active": True}
             )

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from geo.models import Neighbourhood
-from marketplace.demo import DEMO_PASSWORD
+from marketplace.demo import demo_user
 from marketplace.models import Organisation, User
 from marketplace.models import VerificationStatus as VS
 from partners.models import (
@@ -534,10 +534,7 @@ def seed_partners() -> int:
             .replace("ś", "s")
             .replace("'", "")
         )
-        user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+        user = demo_user(email, name)
         invoicing = mode == "invoice_person"
         listed = index % 9 != 8  # a few profiles are still being completed or checked
         profile, _ = PartnerProfile.objects.update_or_create(

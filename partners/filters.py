@@ -6,8 +6,10 @@ from django import forms
 from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from geo.models import Neighbourhood
+from geo.models import Municipality, Neighbourhood
 from marketplace.errors import DomainError
 from partners.models import Community, Expertise, Language, PartnerProfile
 
@@ -39,6 +41,11 @@ def near_point(queryset, lat: float, lon: float, km: float):
     """Partners whose home base or a served neighbourhood lies within `km` of a point."""
     nearby = [n.pk for n in Neighbourhood.objects.near(lat, lon, km)]
     return queryset.filter(Q(base_neighbourhood__in=nearby) | Q(neighbourhoods__in=nearby))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of rows by their code (CBS code, ISO code): a string in the API schema."""
 
 
 class DirectoryForm(forms.Form):
@@ -75,8 +82,11 @@ class DirectoryFilter(django_filters.FilterSet):
         to_field_name="code",
         queryset=Community.objects.active(),
     )
-    municipality = django_filters.CharFilter(
-        label=_("Municipality (CBS code)"), method="filter_municipality"
+    municipality = CodeChoiceFilter(
+        label=_("Municipality"),
+        to_field_name="code",
+        method="filter_municipality",
+        queryset=Municipality.objects.current(),
     )
     neighbourhood = django_filters.CharFilter(
         label=_("Neighbourhood (CBS code)"), method="filter_neighbourhood"
@@ -109,11 +119,10 @@ class DirectoryFilter(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         return search(queryset, value)
 
-    def filter_municipality(self, queryset, name, value):
-        code = value.strip().upper()
+    def filter_municipality(self, queryset, name, municipality):
         return queryset.filter(
-            Q(neighbourhoods__municipality__code=code)
-            | Q(base_neighbourhood__municipality__code=code)
+            Q(neighbourhoods__municipality=municipality)
+            | Q(base_neighbourhood__municipality=municipality)
         )
 
     def filter_neighbourhood(self, queryset, name, value):
