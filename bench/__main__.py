@@ -1,6 +1,7 @@
 """`python -m bench` (make bench): every benchmark, one after another."""
 
-from bench import geo
+from bench import geo, matching
 
 if __name__ == "__main__":
     geo.main()
+    matching.main()

@@ -1,5 +1,6 @@
 """Typed readers for settings from the environment that fail loudly on bad values."""
 
+import json
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -44,3 +45,13 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_json(name: str, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be JSON, got {value!r}.") from None

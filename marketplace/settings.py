@@ -15,7 +15,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.env import env_bool, env_int, env_list, env_str
+from marketplace.env import env_bool, env_int, env_json, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -196,6 +196,13 @@ GEOCODER_TIMEOUT_SECONDS = env_int("GEOCODER_TIMEOUT_SECONDS", 5)
 GEOCODER_CACHE_DAYS = env_int("GEOCODER_CACHE_DAYS", 90)
 
 ORGANISATION_INVITATION_DAYS = env_int("ORGANISATION_INVITATION_DAYS", 14)
+
+# Matching: overrides of the engine's default weights (marketplace/matching/engine.py), e.g.
+# MATCHING_WEIGHTS='{"fairness": 0.4}'; how far back "recent engagements" reach for fairness;
+# how far partners may travel at most (the database prefilter).
+MATCHING_WEIGHTS = env_json("MATCHING_WEIGHTS", {})
+MATCHING_RECENT_DAYS = env_int("MATCHING_RECENT_DAYS", 90)
+MATCHING_MAX_TRAVEL_KM = env_int("MATCHING_MAX_TRAVEL_KM", 50)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,9 +6,9 @@ dataclasses after the database has applied the cheap hard filters.
 
 Hard filters (a candidate failing one is never proposed):
   listed (published and verified) · offers the kind of work · speaks every required language at
-  the needed level · in person only if they serve the neighbourhood or it lies within their
-  travel radius (online requests ignore distance) · capacity left in the period · has not
-  declined this request.
+  the needed level · in person only if they serve the neighbourhood or it lies within the
+  travel radius of their home base (online requests ignore distance) · capacity left in the
+  period · has not declined this request.
 
 Score: a weighted sum of components, each in [0, 1] (weights in settings.MATCHING_WEIGHTS):
   language   required languages at native > fluent > basic, plus preferred languages spoken
@@ -67,6 +67,7 @@ class Candidate:
     serves: frozenset[str] = frozenset()  # neighbourhood codes
     serves_districts: frozenset[str] = frozenset()
     distance_km: float | None = None  # nearest of base and served neighbourhoods
+    base_km: float | None = None  # from the home base, where the travel radius is measured
     travel_radius_km: float = 0
     in_person: bool = True
     online: bool = False
@@ -117,7 +118,8 @@ def excluded_because(need: Need, c: Candidate) -> str | None:
 def _reaches(need: Need, c: Candidate) -> bool:
     if need.neighbourhood and need.neighbourhood in c.serves:
         return True
-    return c.distance_km is not None and c.distance_km <= c.travel_radius_km
+    km = c.base_km if c.base_km is not None else c.distance_km
+    return km is not None and km <= c.travel_radius_km
 
 
 def _language(need: Need, c: Candidate) -> float:
@@ -206,6 +208,9 @@ def _hours(value: Decimal) -> str:
 
 def rank(need: Need, candidates, *, weights: dict | None = None, limit: int = 10) -> list[Proposal]:
     """The top `limit` proposals, best first."""
+    unknown = set(weights or {}) - set(DEFAULT_WEIGHTS)
+    if unknown:
+        raise ValueError(f"Unknown matching weights: {', '.join(sorted(unknown))}")
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     eligible = [c for c in candidates if excluded_because(need, c) is None]
     pool_recent = max((c.recent_engagements for c in eligible), default=0)

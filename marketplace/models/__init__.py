@@ -1,4 +1,11 @@
 from marketplace.models.audit import AuditEntry
+from marketplace.models.engagements import (
+    Engagement,
+    EngagementStatus,
+    Invitation,
+    InvitationStatus,
+    Proposal,
+)
 from marketplace.models.organisations import (
     Membership,
     Organisation,
@@ -11,6 +18,11 @@ from marketplace.models.users import User
 
 __all__ = [
     "AuditEntry",
+    "Engagement",
+    "EngagementStatus",
+    "Invitation",
+    "InvitationStatus",
+    "Proposal",
     "Membership",
     "Organisation",
     "OrganisationInvitation",

@@ -216,7 +216,12 @@ class PartnerProfile(models.Model):
         indexes = [
             models.Index(
                 fields=["is_published", "verification_status"], name="partners_profile_listed"
-            )
+            ),
+            # Matching looks for partners based near a request who travel far enough.
+            models.Index(
+                fields=["base_neighbourhood", "travel_radius_km"],
+                name="partners_profile_base_radius",
+            ),
         ]
 
     def __str__(self) -> str:
