@@ -26,9 +26,11 @@ def navigation(request) -> dict:
             for m in memberships
         ):
             items.append((reverse("requests:list"), _("Support requests")))
+            items.append((reverse("engagements:list"), _("Engagements")))
         if roles & {Role.KEY_PERSON, Role.ADMIN} or user.partner_profiles.exists():
             items.append((reverse("partners:mine"), _("Partner profiles")))
             items.append((reverse("requests:for_you"), _("Open requests for you")))
+            items.append((reverse("engagements:invitations"), _("Invitations")))
         if user.is_staff:
             items.append((reverse("admin:index"), _("Platform admin")))
         return {

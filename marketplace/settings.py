@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.tasks.expire_invitations_task",
         "schedule": crontab(minute=15),
     },
+    "expire-request-invitations": {
+        "task": "marketplace.tasks.expire_request_invitations_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "expire-support-requests": {
         "task": "requests.tasks.expire_requests_task",
         "schedule": crontab(minute=5),

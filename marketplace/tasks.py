@@ -24,3 +24,11 @@ def expire_invitations_task() -> int:
 def ping_task(value: str) -> str:
     """Round trip used by the health check and the real-worker test."""
     return f"pong:{value}"
+
+
+@shared_task
+def expire_request_invitations_task() -> int:
+    """Beat: invitations to support requests past their date to respond become expired."""
+    from marketplace.services.engagements import invitations_expire
+
+    return invitations_expire()

@@ -38,6 +38,7 @@ urlpatterns = [
     path("places/", include("geo.urls")),
     path("partners/", include("partners.urls")),
     path("requests/", include("requests.urls")),
+    path("engagements/", include("marketplace.engagement_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("marketplace.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

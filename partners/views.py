@@ -61,6 +61,7 @@ def detail(request, pk: int):
         "partners/detail.html",
         {
             "profile": profile,
+            "is_coordinator": viewer["is_coordinator"],
             "can_manage": profile.pk in viewer["managed_ids"],
             "shows_rate": selectors.shows_rate(
                 profile,

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from marketplace.errors import DomainError
@@ -26,11 +27,12 @@ PAGE_SIZE = 20
 # The actions a coordinator takes on the detail page; start_matching and mark_filled belong to
 # matching (proposals, invitations, engagements).
 WEB_ACTIONS = ("publish", "start", "complete", "cancel")
+# Lazy: a module-level dict would freeze the language active when it was first imported.
 SUCCESS = {
-    "publish": _("Published: partners can now see and respond to this request."),
-    "start": _("The work has started."),
-    "complete": _("Marked as completed."),
-    "cancel": _("The request is cancelled."),
+    "publish": gettext_lazy("Published: partners can now see and respond to this request."),
+    "start": gettext_lazy("The work has started."),
+    "complete": gettext_lazy("Marked as completed."),
+    "cancel": gettext_lazy("The request is cancelled."),
 }
 SERVICES = {
     "publish": services.request_publish,

@@ -21,7 +21,7 @@ class MunicipalityFactory(DjangoModelFactory):
         model = Municipality
         django_get_or_create = ["code"]
 
-    code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    code = factory.Sequence(lambda n: f"GM{9000 + n % 1000:04d}")
     name = factory.Sequence(lambda n: f"Gemeente {n}")
     search_name = factory.LazyAttribute(lambda o: o.name.lower())
     lat = 52.07

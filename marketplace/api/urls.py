@@ -1,12 +1,17 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from marketplace.api import views
+from marketplace.api import engagements, views
 
 router = DefaultRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("memberships", views.MembershipViewSet, basename="membership")
 router.register("invitations", views.InvitationViewSet, basename="invitation")
+router.register(
+    "request-invitations", engagements.RequestInvitationViewSet, basename="request-invitation"
+)
+router.register("engagements", engagements.EngagementViewSet, basename="engagement")
+router.register("offer-bookings", engagements.OfferBookingViewSet, basename="offer-booking")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

@@ -7,7 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from marketplace.matching.engine import BASIC, FLUENT, NATIVE, Candidate, Need, excluded_because, rank
+from marketplace.matching.engine import (
+    BASIC,
+    FLUENT,
+    NATIVE,
+    Candidate,
+    Need,
+    excluded_because,
+    rank,
+)
 
 SCHILDERS = "BU05182915"
 SCHILDERS_NOORD = "BU05182916"
@@ -75,8 +83,14 @@ def test_required_level_is_a_hard_filter():
 
 def test_online_request_ignores_distance():
     need = replace(TIGRINYA_NEED, mode="online")
-    far_online = partner(1, online=True, in_person=False, serves=frozenset(),
-                         serves_districts=frozenset(), distance_km=150)
+    far_online = partner(
+        1,
+        online=True,
+        in_person=False,
+        serves=frozenset(),
+        serves_districts=frozenset(),
+        distance_km=150,
+    )
     near_offline = partner(2, online=False)
 
     proposals = rank(need, [near_offline, far_online])
@@ -87,10 +101,12 @@ def test_online_request_ignores_distance():
 
 
 def test_in_person_needs_the_neighbourhood_or_the_travel_radius():
-    out_of_reach = partner(1, serves=frozenset(), serves_districts=frozenset(), distance_km=12,
-                           travel_radius_km=5)
-    within_radius = partner(2, serves=frozenset(), serves_districts=frozenset(), distance_km=4,
-                            travel_radius_km=5)
+    out_of_reach = partner(
+        1, serves=frozenset(), serves_districts=frozenset(), distance_km=12, travel_radius_km=5
+    )
+    within_radius = partner(
+        2, serves=frozenset(), serves_districts=frozenset(), distance_km=4, travel_radius_km=5
+    )
 
     assert ids(rank(TIGRINYA_NEED, [out_of_reach, within_radius])) == [2]
 
@@ -115,8 +131,13 @@ def test_unverified_or_unpublished_partner_is_never_proposed():
 
 
 def test_declined_partner_and_wrong_expertise_are_left_out():
-    assert rank(TIGRINYA_NEED, [partner(1, declined=True),
-                                partner(2, expertise=frozenset({"training"}))]) == []
+    assert (
+        rank(
+            TIGRINYA_NEED,
+            [partner(1, declined=True), partner(2, expertise=frozenset({"training"}))],
+        )
+        == []
+    )
 
 
 def test_community_and_preferred_language_add_to_the_score():
@@ -144,15 +165,23 @@ def test_ties_break_deterministically():
 
 
 def test_explanation_says_why_in_plain_words():
-    proposal = rank(TIGRINYA_NEED, [partner(1, completed=3, feedback=4.5,
-                                            hours_free=Decimal("14"))])[0]
+    proposal = rank(
+        TIGRINYA_NEED, [partner(1, completed=3, feedback=4.5, hours_free=Decimal("14"))]
+    )[0]
 
     assert proposal.explanation == (
         "speaks Tigrinya (native); active in Schildersbuurt-West, 0.3 km; 14 h free in the "
         "period; 3 earlier engagements with good feedback"
     )
-    assert set(proposal.components) == {"language", "community", "expertise", "nearness",
-                                        "capacity", "track", "fairness"}
+    assert set(proposal.components) == {
+        "language",
+        "community",
+        "expertise",
+        "nearness",
+        "capacity",
+        "track",
+        "fairness",
+    }
 
 
 def test_unknown_weights_are_refused():
@@ -164,9 +193,14 @@ def _simulate(fairness_weight: float, requests: int = 1000, seed: int = 7) -> fl
     """Share of engagements won by the top 10% of partners when the first proposal wins."""
     rng = random.Random(seed)
     pool = [
-        partner(pid, languages={"ti": rng.choice([NATIVE, NATIVE, FLUENT, BASIC])},
-                distance_km=rng.uniform(0.1, 4), completed=rng.randint(0, 6),
-                feedback=rng.choice([None, 3.5, 4.0, 4.5, 5.0]), hours_free=Decimal("200"))
+        partner(
+            pid,
+            languages={"ti": rng.choice([NATIVE, NATIVE, FLUENT, BASIC])},
+            distance_km=rng.uniform(0.1, 4),
+            completed=rng.randint(0, 6),
+            feedback=rng.choice([None, 3.5, 4.0, 4.5, 5.0]),
+            hours_free=Decimal("200"),
+        )
         for pid in range(1, 101)
     ]
     wins: Counter = Counter()
@@ -185,8 +219,10 @@ def _simulate(fairness_weight: float, requests: int = 1000, seed: int = 7) -> fl
 def test_fairness_spreads_work_over_the_community():
     without = _simulate(fairness_weight=0.0)
     with_fairness = _simulate(fairness_weight=0.25)
-    print(f"top-10% share of 1,000 engagements: without fairness {without:.0%}, "
-          f"with fairness {with_fairness:.0%}")
+    print(
+        f"top-10% share of 1,000 engagements: without fairness {without:.0%}, "
+        f"with fairness {with_fairness:.0%}"
+    )
 
     assert without > 0.9  # the same partner wins nearly everything
     assert with_fairness < without / 2
