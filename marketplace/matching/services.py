@@ -65,18 +65,3 @@ def proposals_create(*, actor: User, request: SupportRequest, limit: int = 10) -
         partners=[p.partner_id for p in ranked],
     )
     return proposals
-
-
-def latest_proposals(request: SupportRequest):
-    """The most recent run's proposals for a request, best first."""
-    latest = (
-        Proposal.objects.filter(request=request)
-        .order_by("-created_at")
-        .values_list("run", flat=True)
-        .first()
-    )
-    return (
-        Proposal.objects.filter(request=request, run=latest)
-        .select_related("partner")
-        .order_by("rank")
-    )

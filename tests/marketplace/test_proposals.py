@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from marketplace.engagement_selectors import latest_proposals
 from marketplace.errors import Conflict, PermissionDenied
-from marketplace.matching.services import latest_proposals, proposals_create
+from marketplace.matching.services import proposals_create
 from marketplace.models import AuditEntry, Engagement, Invitation, InvitationStatus, Proposal, Role
 from partners.models import Expertise, Language, PartnerLanguage, Proficiency
 from tests.factories import MembershipFactory, UserFactory
