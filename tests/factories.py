@@ -63,6 +63,8 @@ class UserFactory(DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name", locale="nl_NL")
+    # Assertions read English (see conftest); Dutch rendering is tested explicitly.
+    preferred_language = "en"
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

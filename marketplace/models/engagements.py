@@ -116,6 +116,12 @@ class EngagementStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class EngagementQuerySet(models.QuerySet):
+    def live(self) -> "EngagementQuerySet":
+        """Engagements that count: active or completed, not cancelled."""
+        return self.exclude(status=EngagementStatus.CANCELLED)
+
+
 class Engagement(models.Model):
     """Agreed work between a care organisation and a partner: the terms hours and pay follow."""
 
@@ -181,15 +187,18 @@ class Engagement(models.Model):
     )
     feedback_on_time = models.BooleanField(_("hours delivered on time"), null=True, blank=True)
 
+    objects = EngagementQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("engagement")
         verbose_name_plural = _("engagements")
         constraints = [
-            # One engagement fills one request: two partners accepting at once cannot both win.
+            # One live engagement fills one request: two partners accepting at once cannot both
+            # win. A cancelled one no longer counts, so the request can be filled again.
             models.UniqueConstraint(
                 fields=["request"],
-                condition=Q(request__isnull=False),
+                condition=Q(request__isnull=False) & ~Q(status="cancelled"),
                 name="marketplace_engagement_one_per_request",
             ),
             models.CheckConstraint(

@@ -164,7 +164,8 @@ def _not_open(invitation: Invitation) -> Conflict:
     """The refusal for acting on an invitation that is no longer sent, in words for people."""
     if (
         invitation.status == InvitationStatus.WITHDRAWN
-        and Engagement.objects.filter(request_id=invitation.request_id)
+        and Engagement.objects.live()
+        .filter(request_id=invitation.request_id)
         .exclude(invitation=invitation)
         .exists()
     ):
@@ -410,7 +411,7 @@ def _accept(*, actor: User, invitation: Invitation, hourly_rate, max_hours) -> _
     request = SupportRequest.objects.select_related("organisation", "expertise", "created_by").get(
         pk=request.pk
     )
-    if Engagement.objects.filter(request=request).exists():
+    if Engagement.objects.live().filter(request=request).exists():
         return _Outcome(refusal=_withdraw_lost(invitation, request, _already_engaged()))
     if request.status not in INVITABLE_STATUSES:
         refusal = Conflict(
@@ -583,7 +584,7 @@ def invitation_decline(*, actor: User, invitation: Invitation, reason: str = "")
 def _nobody_left(request: SupportRequest) -> bool:
     return not (
         Invitation.objects.filter(request=request, status=InvitationStatus.SENT).exists()
-        or Engagement.objects.filter(request=request).exists()
+        or Engagement.objects.live().filter(request=request).exists()
     )
 
 

@@ -188,3 +188,18 @@ def test_admin_removes_a_member_and_changes_roles(mzo_admin):
 
     member.refresh_from_db()
     assert member.role == Role.ADMIN and not member.is_active
+
+
+def test_emails_are_written_in_the_senders_language(mzo_admin, django_capture_on_commit_callbacks):
+    mzo_admin.preferred_language = "nl"
+    mzo_admin.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(
+            actor=mzo_admin,
+            organisation=_org(mzo_admin),
+            email="nieuw@example.org",
+            role=Role.KEY_PERSON,
+        )
+
+    assert mail.outbox[0].subject.startswith("Uitnodiging")
