@@ -26,8 +26,15 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
 NATIVE, FLUENT, BASIC = 3, 2, 1
-LEVEL_WORDS = {NATIVE: "native", FLUENT: "fluent", BASIC: "basic"}
+LEVEL_WORDS = {
+    NATIVE: gettext_noop("native"),
+    FLUENT: gettext_noop("fluent"),
+    BASIC: gettext_noop("basic"),
+}
 
 DEFAULT_WEIGHTS = {
     "language": 0.30,
@@ -177,28 +184,46 @@ def score(need: Need, c: Candidate, *, weights: dict, pool_recent: int) -> tuple
 
 
 def reasons(need: Need, c: Candidate) -> list[str]:
+    """Why this partner, in the active language (Django's gettext needs no database)."""
     words = []
     for code in list(need.required_languages) + sorted(need.preferred_languages):
         if c.languages.get(code):
-            name = need.language_names.get(code, code)
-            words.append(f"speaks {name} ({LEVEL_WORDS[c.languages[code]]})")
+            words.append(
+                _("speaks %(language)s (%(level)s)")
+                % {
+                    "language": need.language_names.get(code, code),
+                    "level": _(LEVEL_WORDS[c.languages[code]]),
+                }
+            )
     if need.community and need.community in c.communities:
-        words.append("active in the community")
-    if need.mode != "online":
-        if need.neighbourhood and need.neighbourhood in c.serves:
-            place = need.neighbourhood_name or "the neighbourhood"
-            distance = f", {c.distance_km:.1f} km" if c.distance_km is not None else ""
-            words.append(f"active in {place}{distance}")
-        elif c.distance_km is not None:
-            words.append(f"{c.distance_km:.1f} km away")
+        words.append(_("active in the community"))
+    if need.mode == "online":
+        words.append(_("works online"))
+    elif need.neighbourhood and need.neighbourhood in c.serves:
+        place = need.neighbourhood_name or _("the neighbourhood")
+        words.append(
+            _("active in %(place)s") % {"place": place}
+            + (f", {c.distance_km:.1f} km" if c.distance_km is not None else "")
+        )
+    elif c.distance_km is not None:
+        words.append(_("%(km).1f km away") % {"km": c.distance_km})
+    words.append(_("%(hours)s h free in the period") % {"hours": _hours(c.hours_free)})
+    if not c.completed:
+        words.append(_("new on Brugwerk"))
+    elif (c.feedback or 0) >= 4:
+        words.append(
+            ngettext(
+                "%(n)d earlier engagement with good feedback",
+                "%(n)d earlier engagements with good feedback",
+                c.completed,
+            )
+            % {"n": c.completed}
+        )
     else:
-        words.append("works online")
-    words.append(f"{_hours(c.hours_free)} h free in the period")
-    if c.completed:
-        feedback = " with good feedback" if (c.feedback or 0) >= 4 else ""
-        words.append(f"{c.completed} earlier engagement{'s' if c.completed != 1 else ''}{feedback}")
-    else:
-        words.append("new on Brugwerk")
+        words.append(
+            ngettext("%(n)d earlier engagement", "%(n)d earlier engagements", c.completed)
+            % {"n": c.completed}
+        )
     return words
 
 

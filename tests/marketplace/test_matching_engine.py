@@ -226,3 +226,12 @@ def test_fairness_spreads_work_over_the_community():
 
     assert without > 0.9  # the same partner wins nearly everything
     assert with_fairness < without / 2
+
+
+def test_explanation_follows_the_active_language():
+    from django.utils import translation
+
+    with translation.override("nl"):
+        proposal = rank(TIGRINYA_NEED, [partner(1)])[0]
+
+    assert proposal.explanation.startswith("spreekt Tigrinya (moedertaal); actief in ")
