@@ -35,7 +35,7 @@ from partners.models import (
     VatCode,
 )
 from partners.places import resolve_neighbourhoods
-from requests.privacy import validate_no_personal_data
+from requests.privacy import find_personal_data
 
 MONEY = Decimal("0.01")
 
@@ -51,11 +51,22 @@ def _invalid(message: str, field: str) -> DomainError:
 
 
 def _guard_text(value: str, field: str) -> str:
-    """Free text that others read may not carry contact or other personal data."""
-    try:
-        validate_no_personal_data(value)
-    except ValidationError as exc:
-        raise _invalid(" ".join(exc.messages), field) from None
+    """Profiles and offers are read by others: no contact or other personal data in them."""
+    findings = find_personal_data(value or "")
+    if findings:
+        raise _invalid(
+            " ".join(
+                dict.fromkeys(
+                    _(
+                        "Remove “%(text)s” (%(kind)s): people reach you through Brugwerk, so "
+                        "contact details stay off your profile."
+                    )
+                    % {"text": f.text, "kind": f.label}
+                    for f in findings
+                )
+            ),
+            field,
+        )
     return value.strip()
 
 

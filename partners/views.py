@@ -218,15 +218,25 @@ def create_for_member(request, membership_pk: int):
 @require_POST
 def publish(request, pk: int):
     profile = get_object_or_404(PartnerProfile.objects.managed_by(request.user), pk=pk)
-    service = (
-        services.profile_unpublish
-        if request.POST.get("action") == "unpublish"
-        else services.profile_publish
-    )
+    unpublish = request.POST.get("action") == "unpublish"
+    service = services.profile_unpublish if unpublish else services.profile_publish
     try:
-        service(actor=request.user, profile=profile)
+        profile = service(actor=request.user, profile=profile)
     except DomainError as exc:
         messages.error(request, exc.message)
+    else:
+        if unpublish:
+            messages.success(request, _("Your profile is no longer shown in the directory."))
+        elif profile.is_listed:
+            messages.success(request, _("Published: care organisations can find you now."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Published. It appears in the directory as soon as "
+                    "platform staff have checked it."
+                ),
+            )
     return redirect("partners:detail", pk=pk)
 
 
