@@ -8,11 +8,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, Func, OuterRef, Q
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from geo.models import Neighbourhood
-from geo.spatial import haversine_km
+from geo.distance import bounding_box
+from geo.spatial import KM_PER_DEGREE_LAT, haversine_km
 from marketplace.matching.engine import Candidate, Need
 from marketplace.models import Engagement, EngagementStatus, Invitation, InvitationStatus
 from partners.models import PROFICIENCY_RANK, PartnerLanguage, PartnerProfile
@@ -74,21 +75,21 @@ def _prefiltered(request: SupportRequest, need: Need):
 
 
 def _base_within_own_radius(need: Need) -> Q:
-    """Partners whose home base lies within their own travel radius of the request, as rings of
-    1 km: "based in a neighbourhood d km away and travelling at least floor(d) km". The rings use
-    the (base_neighbourhood, travel_radius_km) index; the engine checks the exact distance."""
-    rings: dict[int, list[int]] = defaultdict(list)
-    nearby = Neighbourhood.objects.in_bounding_box(
+    """Home base inside a box of the partner's own travel radius around the request: an indexed
+    range on the widest radius, then the per-partner box (cheap to build and to run). The engine
+    checks the exact distance."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(
         need.lat, need.lon, settings.MATCHING_MAX_TRAVEL_KM
-    ).values_list("pk", "lat", "lon")
-    for pk, lat, lon in nearby:
-        km = haversine_km(need.lat, need.lon, lat, lon)
-        if km <= settings.MATCHING_MAX_TRAVEL_KM:
-            rings[math.floor(km)].append(pk)
-    condition = Q(pk__in=[])
-    for km, ids in rings.items():
-        condition |= Q(base_neighbourhood__in=ids, travel_radius_km__gte=km)
-    return condition
+    )
+    km_per_degree_lon = KM_PER_DEGREE_LAT * math.cos(math.radians(need.lat))
+    lat_gap = Func(F("base_neighbourhood__lat") - need.lat, function="ABS")
+    lon_gap = Func(F("base_neighbourhood__lon") - need.lon, function="ABS")
+    return Q(
+        LessThanOrEqual(lat_gap * KM_PER_DEGREE_LAT, F("travel_radius_km")),
+        LessThanOrEqual(lon_gap * km_per_degree_lon, F("travel_radius_km")),
+        base_neighbourhood__lat__range=(min_lat, max_lat),
+        base_neighbourhood__lon__range=(min_lon, max_lon),
+    )
 
 
 def _months(start: date, end: date) -> Decimal:
@@ -115,15 +116,18 @@ def candidates_for(request: SupportRequest, need: Need) -> list[Candidate]:
         partnerprofile_id__in=ids
     ).values_list("partnerprofile_id", "expertise__code"):
         expertise[pid].add(code)
+    # The engine only looks at the request's community and languages: load just those.
     communities = defaultdict(set)
-    for pid, code in PartnerProfile.communities.through.objects.filter(
-        partnerprofile_id__in=ids
-    ).values_list("partnerprofile_id", "community__code"):
-        communities[pid].add(code)
+    if need.community:
+        for pid in PartnerProfile.communities.through.objects.filter(
+            partnerprofile_id__in=ids, community__code=need.community
+        ).values_list("partnerprofile_id", flat=True):
+            communities[pid].add(need.community)
     languages = defaultdict(dict)
-    for pid, code, level in PartnerLanguage.objects.filter(profile_id__in=ids).values_list(
-        "profile_id", "language__code", "proficiency"
-    ):
+    wanted = set(need.required_languages) | need.preferred_languages
+    for pid, code, level in PartnerLanguage.objects.filter(
+        profile_id__in=ids, language__code__in=wanted
+    ).values_list("profile_id", "language__code", "proficiency"):
         languages[pid][code] = PROFICIENCY_RANK[level]
     serves, districts, nearest = defaultdict(set), defaultdict(set), {}
     for pid, code, district, lat, lon in PartnerNeighbourhoods.objects.filter(
