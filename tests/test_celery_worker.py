@@ -68,17 +68,22 @@ def worker():
         ],
         cwd=ROOT,
         env=env,
+        # Not a pipe: nobody reads it while the test runs, and a full pipe would block the worker.
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
     try:
+        app.conf.task_always_eager = False
         yield Worker(queue=queue, results=RedisBackend(app=app, url=broker))
     finally:
         app.conf.task_always_eager = eager
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @dataclass
