@@ -35,7 +35,6 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("places/", include("geo.urls")),
     path("partners/", include("partners.urls")),
     path("requests/", include("requests.urls")),
     path("engagements/", include("marketplace.engagement_urls")),
