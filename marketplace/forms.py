@@ -6,14 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo.models import Municipality
 from marketplace.models import OrganisationKind, Role
-from marketplace.validators import validate_kvk, validate_postcode
-
-
-def clean_kvk(value: str) -> str:
-    """People type KvK numbers with spaces or dots; store the 8 digits."""
-    value = value.replace(" ", "").replace(".", "")
-    validate_kvk(value)
-    return value
+from marketplace.validators import normalise_kvk, validate_postcode
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -65,7 +58,7 @@ class SignUpForm(forms.Form):
     )
 
     def clean_kvk_number(self) -> str:
-        return clean_kvk(self.cleaned_data["kvk_number"])
+        return normalise_kvk(self.cleaned_data["kvk_number"])
 
 
 class OrganisationForm(forms.Form):
@@ -73,7 +66,7 @@ class OrganisationForm(forms.Form):
     kvk_number = forms.CharField(label=_("KvK number"), max_length=12)
 
     def clean_kvk_number(self) -> str:
-        return clean_kvk(self.cleaned_data["kvk_number"])
+        return normalise_kvk(self.cleaned_data["kvk_number"])
 
     street = forms.CharField(label=_("Street and house number"), max_length=200, required=False)
     postcode = forms.CharField(

@@ -19,6 +19,13 @@ def validate_kvk(value: str) -> None:
         )
 
 
+def normalise_kvk(value: str) -> str:
+    """People type KvK numbers with spaces or dots ("1234 5678"); store the 8 digits."""
+    value = (value or "").replace(" ", "").replace(".", "")
+    validate_kvk(value)
+    return value
+
+
 def normalise_postcode(value: str) -> str:
     """'2525ab' -> '2525 AB'. Raises ValidationError for anything that is not a Dutch postcode."""
     try:

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,11 +15,12 @@ from marketplace.errors import Conflict, DomainError, PermissionDenied
 from marketplace.models import Membership, Organisation, OrganisationKind, Role, User
 from marketplace.models import VerificationStatus as VS
 from marketplace.permissions import ensure_org_admin, ensure_staff
+from marketplace.services.organisations import new_account
 from marketplace.validators import (
     normalise_iban,
+    normalise_kvk,
     normalise_postcode,
     normalise_vat_id,
-    validate_kvk,
 )
 from partners.models import (
     Community,
@@ -149,9 +149,8 @@ def _clean_fields(profile: PartnerProfile, changes: dict) -> dict:
             except ValidationError as exc:
                 raise _invalid(" ".join(exc.messages), field) from None
     if clean.get("kvk_number"):
-        clean["kvk_number"] = clean["kvk_number"].replace(" ", "").replace(".", "")
         try:
-            validate_kvk(clean["kvk_number"])
+            clean["kvk_number"] = normalise_kvk(clean["kvk_number"])
         except ValidationError as exc:
             raise _invalid(" ".join(exc.messages), "kvk_number") from None
     if "neighbourhoods" in clean:
@@ -308,19 +307,7 @@ def profile_create_for_key_person(
 @transaction.atomic
 def key_person_register(*, email: str, full_name: str, password: str, **fields) -> PartnerProfile:
     """Sign-up of an independent key person: an account and a draft profile awaiting checks."""
-    email = (email or "").strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise Conflict(
-            _("An account with this e-mail address already exists. Log in instead."),
-            code="duplicate_email",
-            field="email",
-        )
-    user = User(email=email, full_name=(full_name or "").strip())
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise _invalid(" ".join(exc.messages), "password") from None
-    user.set_password(password)
+    user = new_account(email=email, full_name=full_name, password=password)
     user.save()
     return profile_create_for_key_person(actor=user, user=user, organisation=None, **fields)
 

@@ -66,3 +66,24 @@ LANGUAGES = [
     ("hi", "Hindi", "Hindi"),
     ("ur", "Urdu", "Urdu"),
 ]
+
+
+def seed_taxonomy(get_model) -> None:
+    """Create the terms that are missing; existing rows keep staff edits. `get_model(name)` gives
+    the model class: the real one, or a migration's historical one."""
+    for name, rows in (
+        ("Expertise", EXPERTISE),
+        ("Community", COMMUNITIES),
+        ("Language", LANGUAGES),
+    ):
+        model = get_model(name)
+        for position, (code, name_nl, name_en) in enumerate(rows):
+            model.objects.get_or_create(
+                code=code, defaults={"name_nl": name_nl, "name_en": name_en, "position": position}
+            )
+
+
+def seed_current_taxonomy() -> None:
+    from django.apps import apps
+
+    seed_taxonomy(lambda name: apps.get_model("partners", name))

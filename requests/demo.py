@@ -19,7 +19,7 @@ from django.utils import timezone
 from geo.models import Neighbourhood
 from marketplace.models import Organisation, User
 from partners.models import Community, Expertise, Language
-from partners.taxonomy_data import COMMUNITIES, EXPERTISE, LANGUAGES
+from partners.taxonomy_data import seed_current_taxonomy
 from requests.models import Mode, RequestLanguage, Requirement, Status, SupportRequest
 from requests.privacy import validate_no_personal_data
 
@@ -282,16 +282,6 @@ DEMO_REQUESTS: tuple[DemoRequest, ...] = (
 # fmt: on
 
 
-def _ensure_taxonomy() -> None:
-    """The taxonomy is seeded by a partners data migration; this only fills gaps, so the demo
-    also works against a database migrated before that migration existed."""
-    for model, rows in ((Expertise, EXPERTISE), (Community, COMMUNITIES), (Language, LANGUAGES)):
-        existing = set(model.objects.values_list("code", flat=True))
-        for position, (code, name_nl, name_en) in enumerate(rows):
-            if code not in existing:
-                model.objects.create(code=code, name_nl=name_nl, name_en=name_en, position=position)
-
-
 def _neighbourhood(code: str, name: str, municipality: str) -> Neighbourhood | None:
     found = Neighbourhood.objects.filter(code=code).first()
     if found is None:
@@ -305,7 +295,7 @@ def _neighbourhood(code: str, name: str, municipality: str) -> Neighbourhood | N
 def seed_requests() -> list[SupportRequest]:
     """Create or update the demo requests; returns them. Skips (and logs) a request whose
     organisation, coordinator or neighbourhood is missing."""
-    _ensure_taxonomy()
+    seed_current_taxonomy()  # normally there already, from the partners data migration
     today = timezone.localdate()
     expertise = {row.code: row for row in Expertise.objects.all()}
     communities = {row.code: row for row in Community.objects.all()}

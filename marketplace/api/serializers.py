@@ -6,7 +6,7 @@ from rest_framework import serializers
 from geo.models import Municipality
 from marketplace.models import Membership, Organisation, OrganisationInvitation, Role, User
 from marketplace.services.organisations import SIGN_UP_KINDS
-from marketplace.validators import validate_kvk, validate_postcode
+from marketplace.validators import normalise_kvk, validate_postcode
 
 
 class MembershipBriefSerializer(serializers.ModelSerializer):
@@ -65,7 +65,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 class OrganisationUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
-    kvk_number = serializers.CharField(max_length=12, required=False, validators=[validate_kvk])
+    kvk_number = serializers.CharField(max_length=12, required=False)
     street = serializers.CharField(max_length=200, required=False, allow_blank=True)
     postcode = serializers.CharField(
         max_length=7, required=False, allow_blank=True, validators=[validate_postcode]
@@ -74,6 +74,9 @@ class OrganisationUpdateSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     website = serializers.URLField(required=False, allow_blank=True)
+
+    def validate_kvk_number(self, value: str) -> str:
+        return normalise_kvk(value)
 
 
 class OrganisationSignUpSerializer(serializers.Serializer):
@@ -99,9 +102,7 @@ class OrganisationSignUpSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
     def validate_kvk_number(self, value: str) -> str:
-        value = value.replace(" ", "").replace(".", "")
-        validate_kvk(value)
-        return value
+        return normalise_kvk(value)
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -26,7 +26,7 @@ from marketplace.models import (
 from marketplace.models.organisations import InvitationStatus
 from marketplace.notifications import queue_email
 from marketplace.permissions import ensure_org_admin, ensure_staff
-from marketplace.validators import normalise_postcode, validate_kvk
+from marketplace.validators import normalise_kvk, normalise_postcode
 
 SIGN_UP_KINDS = {OrganisationKind.MZO, OrganisationKind.CARE, OrganisationKind.MUNICIPALITY}
 
@@ -36,9 +36,8 @@ def _validation_to_domain(exc: ValidationError, field: str) -> DomainError:
 
 
 def _check_kvk(kvk_number: str, *, exclude_pk: int | None = None) -> str:
-    kvk_number = (kvk_number or "").replace(" ", "").replace(".", "")
     try:
-        validate_kvk(kvk_number)
+        kvk_number = normalise_kvk(kvk_number)
     except ValidationError as exc:
         raise _validation_to_domain(exc, "kvk_number") from None
     clash = Organisation.objects.filter(kvk_number=kvk_number).exclude(pk=exclude_pk)
@@ -50,6 +49,17 @@ def _check_kvk(kvk_number: str, *, exclude_pk: int | None = None) -> str:
             field="kvk_number",
         )
     return kvk_number
+
+
+def new_account(*, email: str, full_name: str, password: str, email_field: str = "email") -> User:
+    """An unsaved user with a free e-mail address and an acceptable password (clear field errors
+    otherwise). Callers save it inside their own transaction."""
+    user = User(
+        email=_check_new_email(email, field=email_field), full_name=(full_name or "").strip()
+    )
+    _check_password(password, user)
+    user.set_password(password)
+    return user
 
 
 def _check_new_email(email: str, *, field: str = "email") -> str:
@@ -93,15 +103,14 @@ def organisation_register(
     if kind == OrganisationKind.MUNICIPALITY and municipality is None:
         raise DomainError(_("Choose the municipality you represent."), field="municipality")
     kvk_number = _check_kvk(kvk_number)
-    admin_email = _check_new_email(admin_email, field="admin_email")
+    user = new_account(
+        email=admin_email, full_name=admin_full_name, password=password, email_field="admin_email"
+    )
     if postcode:
         try:
             postcode = normalise_postcode(postcode)
         except ValidationError as exc:
             raise _validation_to_domain(exc, "postcode") from None
-    user = User(email=admin_email, full_name=admin_full_name.strip())
-    _check_password(password, user)
-    user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
@@ -344,10 +353,7 @@ def invitation_accept_as_new_user(*, token: str, full_name: str, password: str) 
     """Someone without an account follows the link: create the account with the invited address."""
     invitation = invitation_for_token(token)
     _ensure_open(invitation)
-    email = _check_new_email(invitation.email)
-    user = User(email=email, full_name=full_name.strip())
-    _check_password(password, user)
-    user.set_password(password)
+    user = new_account(email=invitation.email, full_name=full_name, password=password)
     user.save()
     return invitation_accept(token=token, user=user)
 

@@ -4,15 +4,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from partners.taxonomy_data import COMMUNITIES, EXPERTISE, LANGUAGES
+    from partners.taxonomy_data import seed_taxonomy
 
-    for model_name, rows in (("Expertise", EXPERTISE), ("Community", COMMUNITIES),
-                             ("Language", LANGUAGES)):
-        model = apps.get_model("partners", model_name)
-        for position, (code, name_nl, name_en) in enumerate(rows):
-            model.objects.update_or_create(
-                code=code, defaults={"name_nl": name_nl, "name_en": name_en, "position": position}
-            )
+    seed_taxonomy(lambda name: apps.get_model("partners", name))
 
 
 class Migration(migrations.Migration):

@@ -93,3 +93,22 @@ def test_unauthenticated_api_errors_are_problem_json(api_client):
 
     assert response.status_code in (401, 403)
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_kvk_numbers_typed_with_spaces_are_accepted_on_update_too(api_client):
+    from marketplace.models import Role
+    from tests.factories import MembershipFactory
+
+    admin = MembershipFactory(role=Role.ADMIN).user
+    organisation = admin.memberships.get().organisation
+    api_client.force_authenticate(admin)
+
+    response = api_client.patch(
+        f"/api/v1/organisations/{organisation.pk}/", {"kvk_number": "8765 4321"}, format="json"
+    )
+    bad = api_client.patch(
+        f"/api/v1/organisations/{organisation.pk}/", {"kvk_number": "8765"}, format="json"
+    )
+
+    assert response.json()["kvk_number"] == "87654321"
+    assert bad.status_code == 400 and bad.json()["invalidParams"][0]["name"] == "kvk_number"

@@ -10,17 +10,13 @@ from partners.models import (
     PartnerLanguage,
     PartnerProfile,
 )
-from partners.taxonomy_data import COMMUNITIES, EXPERTISE, LANGUAGES
+from partners.taxonomy_data import seed_current_taxonomy
 from tests.factories import OrganisationFactory, UserFactory
 
 
 def taxonomy() -> None:
     """The seeded taxonomy (the data migration's rows), for tests that flushed it."""
-    for model, rows in ((Expertise, EXPERTISE), (Community, COMMUNITIES), (Language, LANGUAGES)):
-        for position, (code, name_nl, name_en) in enumerate(rows):
-            model.objects.get_or_create(
-                code=code, defaults={"name_nl": name_nl, "name_en": name_en, "position": position}
-            )
+    seed_current_taxonomy()
 
 
 class KeyPersonProfileFactory(DjangoModelFactory):

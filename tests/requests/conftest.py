@@ -7,8 +7,7 @@ import pytest
 
 from geo import index as geo_index
 from marketplace.models import OrganisationKind, Role
-from partners.models import Community, Expertise, Language
-from partners.taxonomy_data import COMMUNITIES, EXPERTISE, LANGUAGES
+from partners.taxonomy_data import seed_current_taxonomy
 from tests.factories import (
     DistrictFactory,
     MembershipFactory,
@@ -27,11 +26,7 @@ def _fast_passwords(settings):
 @pytest.fixture
 def taxonomy(db):
     """The seed taxonomy (a partners data migration normally provides it)."""
-    for model, rows in ((Expertise, EXPERTISE), (Community, COMMUNITIES), (Language, LANGUAGES)):
-        for position, (code, name_nl, name_en) in enumerate(rows):
-            model.objects.get_or_create(
-                code=code, defaults={"name_nl": name_nl, "name_en": name_en, "position": position}
-            )
+    seed_current_taxonomy()
 
 
 @pytest.fixture
