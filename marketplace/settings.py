@@ -181,6 +181,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "geo.tasks.purge_geocode_cache_task",
         "schedule": crontab(minute=40, hour=3),
     },
+    "verify-ledger": {
+        "task": "payments.tasks.verify_ledger_task",
+        "schedule": crontab(minute=10, hour=4),
+    },
 }
 
 # Stripe: every call goes through payments' gateway; the base address is configurable so

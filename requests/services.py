@@ -9,7 +9,7 @@ their values: the values are free text that could (despite the guard) hold perso
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from marketplace import audit
 from marketplace.errors import Conflict, DomainError
 from marketplace.models import Organisation, OrganisationKind, User
+from marketplace.money import parse_money
 from marketplace.permissions import ensure_can_transact, ensure_role
 from partners.models import Community, Expertise, Language, Proficiency
 from requests import lifecycle
@@ -59,11 +60,11 @@ CANCEL_REASON_MAX = 500
 
 
 def quantize(amount) -> Decimal:
-    """Euros and hours to 2 decimals, half up. (payments will own the project-wide money helper.)"""
-    try:
-        return Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError, TypeError):
-        raise DomainError(_("Enter a number."), code="invalid_number") from None
+    """Euros and hours to 2 decimals, half up; a clear error when it is no number."""
+    value = parse_money(amount)
+    if value is None:
+        raise DomainError(_("Enter a number."), code="invalid_number")
+    return value
 
 
 @dataclass(frozen=True)

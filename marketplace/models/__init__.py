@@ -14,6 +14,7 @@ from marketplace.models.organisations import (
     Role,
     VerificationStatus,
 )
+from marketplace.models.time_entries import TimeEntry, TimeEntryStatus
 from marketplace.models.users import User
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "OrganisationKind",
     "Proposal",
     "Role",
+    "TimeEntry",
+    "TimeEntryStatus",
     "User",
     "VerificationStatus",
 ]

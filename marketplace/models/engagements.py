@@ -167,6 +167,11 @@ class Engagement(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.25"))],
     )
+    # The municipal reference rate for this kind of work when the terms were agreed (RateCard);
+    # kept so "below parity" stays what it was at agreement, for both sides and the audit.
+    reference_rate = models.DecimalField(
+        _("reference rate (€)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     period_start = models.DateField(_("start"))
     period_end = models.DateField(_("end"))
     compensation_mode = models.CharField(_("compensation"), max_length=20)
@@ -231,3 +236,7 @@ class Engagement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} for {self.organisation} ({self.activity})"
+
+    @property
+    def below_parity(self) -> bool:
+        return self.reference_rate is not None and self.hourly_rate < self.reference_rate

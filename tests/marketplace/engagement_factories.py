@@ -17,6 +17,7 @@ from marketplace.models import (
     OrganisationKind,
     Proposal,
     Role,
+    TimeEntry,
     User,
 )
 from partners.models import Expertise, Offer, PartnerProfile, PricingUnit
@@ -172,3 +173,21 @@ def other_coordinator() -> User:
 
 def in_days(days: float):
     return timezone.now() + timedelta(days=days)
+
+
+class TimeEntryFactory(DjangoModelFactory):
+    """Hours on an engagement, waiting for approval (set status/decided_* for other states)."""
+
+    class Meta:
+        model = TimeEntry
+
+    engagement = factory.SubFactory(EngagementFactory)
+    work_date = factory.SelfAttribute("engagement.period_start")
+    hours = Decimal("2.00")
+    activity = factory.SelfAttribute("engagement.activity")
+    logged_by = factory.LazyAttribute(
+        lambda o: (
+            o.engagement.partner.user
+            or UserFactory(email=f"logger{uuid.uuid4().hex[:8]}@example.org")
+        )
+    )
