@@ -172,6 +172,10 @@ class Engagement(models.Model):
     reference_rate = models.DecimalField(
         _("reference rate (€)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
+    # An allowance above the legal hourly figure is "not market-conform" unless a reason is given.
+    rate_above_cap_reason = models.CharField(
+        _("reason for a rate above the allowance guideline"), max_length=300, blank=True
+    )
     period_start = models.DateField(_("start"))
     period_end = models.DateField(_("end"))
     compensation_mode = models.CharField(_("compensation"), max_length=20)

@@ -1,0 +1,214 @@
+"""Money documents: invoices (and credit notes) issued on behalf of partners, and volunteer
+allowance statements. Both are snapshots: the names, addresses, numbers and amounts are copied at
+issue and never change afterwards (payments.services; a trigger on PostgreSQL). Only the payment
+fields (amount_paid, payment_status) and the rendered PDF move after issue.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import VatCode
+
+
+class PaymentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+
+
+class DocumentKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+
+
+class NumberCounter(models.Model):
+    """The last number used in one series (e.g. a supplier's invoices in 2026). Issuing locks this
+    row, so numbers are consecutive with no gap and no duplicate, even when issued concurrently."""
+
+    series = models.CharField(max_length=60, unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.series}: {self.last_number}"
+
+
+class PayableDocument(models.Model):
+    """What invoices and allowance statements share: number, payer, payee, payment state."""
+
+    number = models.CharField(_("number"), max_length=40)
+    series = models.CharField(max_length=60)
+    sequence = models.PositiveIntegerField()
+    customer = models.ForeignKey(
+        "marketplace.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+    supplier = models.ForeignKey(
+        "partners.PartnerProfile",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("supplier"),
+    )
+    issue_date = models.DateField(_("date"))
+    due_date = models.DateField(_("due date"))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    total = models.DecimalField(_("total (€)"), max_digits=12, decimal_places=2)
+    # Structured reference for bank transfers (matched by staff or a bank import).
+    payment_reference = models.CharField(_("payment reference"), max_length=35, unique=True)
+    amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    payment_status = models.CharField(
+        max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.OPEN
+    )
+    pdf = models.FileField(upload_to="documents/%Y/%m/", blank=True)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Invoice(PayableDocument):
+    """An invoice issued by Brugwerk on behalf of the partner (self-billing), or a credit note
+    (kind credit_note, negative amounts) that corrects one."""
+
+    kind = models.CharField(
+        max_length=20, choices=DocumentKind.choices, default=DocumentKind.INVOICE
+    )
+    credit_note_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes"
+    )
+    # Snapshot of the parties at issue.
+    supplier_name = models.CharField(max_length=200)
+    supplier_address = models.CharField(max_length=300)
+    supplier_kvk = models.CharField(max_length=8, blank=True)
+    supplier_vat_id = models.CharField(max_length=14, blank=True)
+    supplier_iban = models.CharField(max_length=34, blank=True)
+    customer_name = models.CharField(max_length=200)
+    customer_address = models.CharField(max_length=300)
+    customer_kvk = models.CharField(max_length=8, blank=True)
+    vat_code = models.CharField(max_length=20, choices=VatCode.choices)
+    vat_rate = models.DecimalField(max_digits=4, decimal_places=2)
+    vat_note = models.CharField(max_length=300, blank=True)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    vat_amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["-issue_date", "-sequence"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "sequence"], name="payments_invoice_number"),
+            models.CheckConstraint(
+                condition=Q(total=models.F("subtotal") + models.F("vat_amount")),
+                name="payments_invoice_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="invoice") & Q(credit_note_of__isnull=True) & Q(total__gte=0))
+                | (Q(kind="credit_note") & Q(credit_note_of__isnull=False) & Q(total__lte=0)),
+                name="payments_invoice_kind_sign",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start"))
+                & Q(due_date__gte=models.F("issue_date")),
+                name="payments_invoice_dates_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "issue_date"], name="payments_invoice_customer"),
+            models.Index(fields=["supplier", "issue_date"], name="payments_invoice_supplier"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    engagement = models.ForeignKey(
+        "marketplace.Engagement", on_delete=models.PROTECT, related_name="invoice_lines"
+    )
+    description = models.CharField(max_length=300)
+    service_date = models.DateField(null=True, blank=True)
+    quantity = models.DecimalField(_("hours"), max_digits=8, decimal_places=2)
+    unit_price = models.DecimalField(_("rate (€)"), max_digits=8, decimal_places=2)
+    amount = models.DecimalField(_("amount (€)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="payments_line_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice}/{self.position}: {self.description}"
+
+
+class AllowanceStatement(PayableDocument):
+    """A monthly statement of volunteer allowance for one volunteer from one care organisation."""
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    hours = models.DecimalField(max_digits=8, decimal_places=2)
+    volunteer_name = models.CharField(max_length=200)
+    volunteer_address = models.CharField(max_length=300, blank=True)
+    organisation_name = models.CharField(max_length=200)
+    organisation_address = models.CharField(max_length=300)
+    # Running totals at issue, across every organisation on the platform, as printed.
+    year_total_after = models.DecimalField(max_digits=12, decimal_places=2)
+    month_total_after = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["-year", "-month", "-sequence"]
+        verbose_name = _("allowance statement")
+        verbose_name_plural = _("allowance statements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "sequence"], name="payments_statement_number"
+            ),
+            models.UniqueConstraint(
+                fields=["supplier", "customer", "year", "month"],
+                name="payments_statement_one_per_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=0) & Q(month__gte=1) & Q(month__lte=12),
+                name="payments_statement_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class BilledTimeEntry(models.Model):
+    """Which document paid for an approved time entry: each entry is billed exactly once."""
+
+    time_entry = models.OneToOneField(
+        "marketplace.TimeEntry", on_delete=models.PROTECT, related_name="billing"
+    )
+    invoice_line = models.ForeignKey(
+        InvoiceLine, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    statement = models.ForeignKey(
+        AllowanceStatement, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoice_line__isnull=False, statement__isnull=True)
+                | Q(invoice_line__isnull=True, statement__isnull=False),
+                name="payments_billed_one_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"entry {self.time_entry_id} → {self.invoice_line_id or self.statement_id}"
