@@ -4,19 +4,29 @@ what the engine scores. The number of queries does not depend on the number of c
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Avg, Count, Exists, F, Func, OuterRef, Q
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from geo.distance import bounding_box
+from geo.models import Neighbourhood
 from geo.spatial import KM_PER_DEGREE_LAT, haversine_km
 from marketplace.matching.engine import Candidate, Need
 from marketplace.models import Engagement, EngagementStatus, Invitation, InvitationStatus
-from partners.models import PROFICIENCY_RANK, PartnerLanguage, PartnerProfile
+from partners.models import (
+    PROFICIENCY_RANK,
+    Community,
+    Expertise,
+    Language,
+    PartnerLanguage,
+    PartnerProfile,
+)
 from requests.models import Mode, Requirement, SupportRequest
 
 PartnerNeighbourhoods = PartnerProfile.neighbourhoods.through
@@ -96,40 +106,242 @@ def _months(start: date, end: date) -> Decimal:
     return Decimal(max((end - start).days + 1, 1)) / Decimal("30.4375")
 
 
+@dataclass
+class _Features:
+    """What the engine needs to know about one prefiltered partner, however it was loaded."""
+
+    pk: int
+    travel_radius_km: int
+    in_person: bool
+    online: bool
+    hours_per_month: int
+    base_lat: float | None
+    base_lon: float | None
+    expertise: set = field(default_factory=set)
+    languages: dict = field(default_factory=dict)
+    in_community: bool = False
+    serves_here: bool = False
+    serves_district: bool = False
+    nearest_served_km: float | None = None
+    committed: Decimal = Decimal(0)
+    recent: int = 0
+    completed: int = 0
+    rating: float | None = None
+    on_time: float | None = None
+
+
+_PREFILTER_FIELDS = (
+    "pk",
+    "travel_radius_km",
+    "in_person",
+    "online",
+    "hours_per_month",
+    "base_neighbourhood__lat",
+    "base_neighbourhood__lon",
+)
+
+
 def candidates_for(request: SupportRequest, need: Need) -> list[Candidate]:
-    rows = list(
-        _prefiltered(request, need).values(
-            "pk",
-            "travel_radius_km",
-            "in_person",
-            "online",
-            "hours_per_month",
-            "base_neighbourhood__lat",
-            "base_neighbourhood__lon",
-        )
+    """The prefiltered partners as engine candidates. On PostgreSQL one query returns every
+    feature per partner (no id lists travel back and forth); elsewhere a few bulk queries do."""
+    if connection.vendor == "postgresql":
+        features = _features_in_one_query(request, need)
+    else:
+        features = _features_in_bulk(request, need)
+    months = _months(request.period_start, request.period_end)
+    return [_candidate(f, need, months) for f in features]
+
+
+def _candidate(f: _Features, need: Need, months: Decimal) -> Candidate:
+    distance, base_km = f.nearest_served_km, None
+    if need.lat is not None and f.base_lat is not None:
+        base_km = haversine_km(need.lat, need.lon, f.base_lat, f.base_lon)
+        distance = base_km if distance is None else min(distance, base_km)
+    return Candidate(
+        partner_id=f.pk,
+        listed=True,
+        expertise=frozenset(f.expertise),
+        languages=f.languages,
+        communities=frozenset({need.community}) if f.in_community else frozenset(),
+        # The engine only asks whether the request's own neighbourhood and district are served.
+        serves=frozenset({need.neighbourhood}) if f.serves_here else frozenset(),
+        serves_districts=frozenset({need.district}) if f.serves_district else frozenset(),
+        distance_km=distance,
+        base_km=base_km,
+        travel_radius_km=f.travel_radius_km,
+        in_person=f.in_person,
+        online=f.online,
+        hours_free=(f.hours_per_month * months - f.committed).quantize(Decimal("0.1")),
+        completed=f.completed,
+        feedback=f.rating,
+        on_time_ratio=f.on_time if f.on_time is not None else 1.0,
+        recent_engagements=f.recent,
     )
-    ids = [row["pk"] for row in rows]
+
+
+def _prorated(max_hours: Decimal, overlap_days: int, length_days: int) -> Decimal:
+    return max_hours * Decimal(overlap_days) / Decimal(length_days)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _features_in_one_query(request: SupportRequest, need: Need) -> list[_Features]:
+    """The prefilter as a CTE, and per partner correlated look-ups on indexed link tables. The
+    nearest served neighbourhood comes back as its point so distance is computed exactly as in
+    `_features_in_bulk` (geo.spatial.haversine_km)."""
+    base_sql, base_params = (
+        _prefiltered(request, need).values(*_PREFILTER_FIELDS).query.sql_with_params()
+    )
+    lat = need.lat if need.lat is not None else 0.0
+    lon = need.lon if need.lon is not None else 0.0
+    wanted = sorted(set(need.required_languages) | need.preferred_languages)
+    since = timezone.now() - timedelta(days=settings.MATCHING_RECENT_DAYS)
+    t = {
+        "expertise_link": _table(PartnerProfile.expertise.through),
+        "expertise": _table(Expertise),
+        "language_link": _table(PartnerLanguage),
+        "language": _table(Language),
+        "community_link": _table(PartnerProfile.communities.through),
+        "community": _table(Community),
+        "served_link": _table(PartnerNeighbourhoods),
+        "neighbourhood": _table(Neighbourhood),
+        "engagement": _table(Engagement),
+    }
+    # Table names come from model metadata (quoted); every value is a parameter.
+    sql = f"""
+        WITH cand (id, radius, in_person, online, hours, base_lat, base_lon) AS ({base_sql})
+        SELECT c.id, c.radius, c.in_person, c.online, c.hours, c.base_lat, c.base_lon,
+            ARRAY(SELECT e.code FROM {t["expertise_link"]} x
+                  JOIN {t["expertise"]} e ON e.id = x.expertise_id
+                  WHERE x.partnerprofile_id = c.id),
+            ARRAY(SELECT l.code || ':' || pl.proficiency FROM {t["language_link"]} pl
+                  JOIN {t["language"]} l ON l.id = pl.language_id
+                  WHERE pl.profile_id = c.id AND l.code = ANY(%s)),
+            EXISTS(SELECT 1 FROM {t["community_link"]} y
+                   JOIN {t["community"]} m ON m.id = y.community_id
+                   WHERE y.partnerprofile_id = c.id AND m.code = %s),
+            s.here, s.district, s.nearest,
+            ARRAY(SELECT g.max_hours::text || ':'
+                         || (LEAST(%s::date, g.period_end) - GREATEST(%s::date, g.period_start) + 1)
+                         || ':' || (g.period_end - g.period_start + 1)
+                  FROM {t["engagement"]} g
+                  WHERE g.partner_id = c.id AND g.status = %s
+                    AND g.period_start <= %s::date AND g.period_end >= %s::date),
+            (SELECT count(*) FROM {t["engagement"]} g
+             WHERE g.partner_id = c.id AND g.created_at >= %s),
+            k.n, k.rating, k.rated_on_time, k.on_time
+        FROM cand c
+        LEFT JOIN LATERAL (
+            SELECT bool_or(n.id = %s) AS here, bool_or(n.district_id = %s) AS district,
+                   (array_agg(ARRAY[n.lat, n.lon]
+                              ORDER BY (n.lat - %s) ^ 2 + ((n.lon - %s) * %s) ^ 2)
+                    FILTER (WHERE n.lat IS NOT NULL))[1:1] AS nearest
+            FROM {t["served_link"]} z JOIN {t["neighbourhood"]} n ON n.id = z.neighbourhood_id
+            WHERE z.partnerprofile_id = c.id
+        ) s ON true
+        LEFT JOIN LATERAL (
+            SELECT count(*) AS n, avg(g.feedback_rating) AS rating,
+                   count(*) FILTER (WHERE g.feedback_on_time IS NOT NULL) AS rated_on_time,
+                   count(*) FILTER (WHERE g.feedback_on_time) AS on_time
+            FROM {t["engagement"]} g
+            WHERE g.partner_id = c.id AND g.status = %s
+        ) k ON true
+    """  # noqa: S608
+    start, end = request.period_start, request.period_end
+    params = (
+        *base_params,
+        wanted,
+        need.community or "",
+        end,
+        start,
+        EngagementStatus.ACTIVE,
+        end,
+        start,
+        since,
+        request.neighbourhood_id,
+        request.neighbourhood.district_id,
+        lat,
+        lon,
+        math.cos(math.radians(lat)),
+        EngagementStatus.COMPLETED,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    features = []
+    for (
+        pk, radius, in_person, online, hours, base_lat, base_lon, expertise, spoken,
+        in_community, here, district, nearest, engagements, recent, n, rating, rated, on_time,
+    ) in rows:  # fmt: skip
+        nearest_km = None
+        if nearest and need.lat is not None:
+            nearest_km = haversine_km(need.lat, need.lon, nearest[0][0], nearest[0][1])
+        committed = Decimal(0)
+        for item in engagements:
+            max_hours, overlap, length = item.split(":")
+            committed += _prorated(Decimal(max_hours), int(overlap), int(length))
+        languages = {}
+        for item in spoken:
+            code, level = item.rsplit(":", 1)
+            languages[code] = PROFICIENCY_RANK[level]
+        features.append(
+            _Features(
+                pk=pk,
+                travel_radius_km=radius,
+                in_person=in_person,
+                online=online,
+                hours_per_month=hours,
+                base_lat=base_lat,
+                base_lon=base_lon,
+                expertise=set(expertise),
+                languages=languages,
+                in_community=in_community,
+                serves_here=bool(here),
+                serves_district=bool(district),
+                nearest_served_km=nearest_km,
+                committed=committed,
+                recent=recent,
+                completed=n,
+                rating=float(rating) if rating is not None else None,
+                on_time=(on_time / rated) if rated else None,
+            )
+        )
+    return features
+
+
+def _features_in_bulk(request: SupportRequest, need: Need) -> list[_Features]:
+    """Portable loader (SQLite in local mode): the prefilter, then one query per kind of data."""
+    features = {
+        row["pk"]: _Features(
+            pk=row["pk"],
+            travel_radius_km=row["travel_radius_km"],
+            in_person=row["in_person"],
+            online=row["online"],
+            hours_per_month=row["hours_per_month"],
+            base_lat=row["base_neighbourhood__lat"],
+            base_lon=row["base_neighbourhood__lon"],
+        )
+        for row in _prefiltered(request, need).values(*_PREFILTER_FIELDS)
+    }
+    ids = list(features)
     if not ids:
         return []
-    expertise = defaultdict(set)
     for pid, code in PartnerProfile.expertise.through.objects.filter(
         partnerprofile_id__in=ids
     ).values_list("partnerprofile_id", "expertise__code"):
-        expertise[pid].add(code)
-    # The engine only looks at the request's community and languages: load just those.
-    communities = defaultdict(set)
+        features[pid].expertise.add(code)
     if need.community:
         for pid in PartnerProfile.communities.through.objects.filter(
             partnerprofile_id__in=ids, community__code=need.community
         ).values_list("partnerprofile_id", flat=True):
-            communities[pid].add(need.community)
-    languages = defaultdict(dict)
+            features[pid].in_community = True
     wanted = set(need.required_languages) | need.preferred_languages
     for pid, code, level in PartnerLanguage.objects.filter(
         profile_id__in=ids, language__code__in=wanted
     ).values_list("profile_id", "language__code", "proficiency"):
-        languages[pid][code] = PROFICIENCY_RANK[level]
-    serves, districts, nearest = defaultdict(set), defaultdict(set), {}
+        features[pid].languages[code] = PROFICIENCY_RANK[level]
     for pid, code, district, lat, lon in PartnerNeighbourhoods.objects.filter(
         partnerprofile_id__in=ids
     ).values_list(
@@ -139,49 +351,21 @@ def candidates_for(request: SupportRequest, need: Need) -> list[Candidate]:
         "neighbourhood__lat",
         "neighbourhood__lon",
     ):
-        serves[pid].add(code)
-        districts[pid].add(district)
+        f = features[pid]
+        f.serves_here = f.serves_here or code == need.neighbourhood
+        f.serves_district = f.serves_district or district == need.district
         if need.lat is not None and lat is not None:
             km = haversine_km(need.lat, need.lon, lat, lon)
-            nearest[pid] = min(km, nearest.get(pid, km))
-    committed = _committed_hours(ids, request.period_start, request.period_end)
-    recent = _recent_engagements(ids)
-    track = _track_record(ids)
-    months = _months(request.period_start, request.period_end)
-    candidates = []
-    for row in rows:
-        pid = row["pk"]
-        distance, base_km = nearest.get(pid), None
-        if need.lat is not None and row["base_neighbourhood__lat"] is not None:
-            base_km = haversine_km(
-                need.lat, need.lon, row["base_neighbourhood__lat"], row["base_neighbourhood__lon"]
-            )
-            distance = base_km if distance is None else min(distance, base_km)
-        completed, rating, on_time = track.get(pid, (0, None, None))
-        candidates.append(
-            Candidate(
-                partner_id=pid,
-                listed=True,
-                expertise=frozenset(expertise[pid]),
-                languages=languages[pid],
-                communities=frozenset(communities[pid]),
-                serves=frozenset(serves[pid]),
-                serves_districts=frozenset(districts[pid]),
-                distance_km=distance,
-                base_km=base_km,
-                travel_radius_km=row["travel_radius_km"],
-                in_person=row["in_person"],
-                online=row["online"],
-                hours_free=(row["hours_per_month"] * months - committed.get(pid, 0)).quantize(
-                    Decimal("0.1")
-                ),
-                completed=completed,
-                feedback=rating,
-                on_time_ratio=on_time if on_time is not None else 1.0,
-                recent_engagements=recent.get(pid, 0),
-            )
-        )
-    return candidates
+            if f.nearest_served_km is None or km < f.nearest_served_km:
+                f.nearest_served_km = km
+    for pid, hours in _committed_hours(ids, request.period_start, request.period_end).items():
+        features[pid].committed = hours
+    for pid, n in _recent_engagements(ids).items():
+        features[pid].recent = n
+    for pid, (completed, rating, on_time) in _track_record(ids).items():
+        f = features[pid]
+        f.completed, f.rating, f.on_time = completed, rating, on_time
+    return list(features.values())
 
 
 def _committed_hours(ids, start: date, end: date) -> dict[int, Decimal]:
@@ -194,8 +378,7 @@ def _committed_hours(ids, start: date, end: date) -> dict[int, Decimal]:
         period_end__gte=start,
     ).values_list("partner_id", "max_hours", "period_start", "period_end"):
         overlap = (min(end, e_end) - max(start, e_start)).days + 1
-        length = (e_end - e_start).days + 1
-        committed[pid] += hours * Decimal(overlap) / Decimal(length)
+        committed[pid] += _prorated(hours, overlap, (e_end - e_start).days + 1)
     return committed
 
 
