@@ -22,6 +22,7 @@ Score: a weighted sum of components, each in [0, 1] (weights in settings.MATCHIN
 Ties break on fewer recent engagements, then partner id (deterministic).
 """
 
+import heapq
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -165,8 +166,8 @@ def _track(c: Candidate) -> float:
     return 0.4 * experience + 0.3 * c.on_time_ratio + 0.3 * feedback
 
 
-def score(need: Need, c: Candidate, *, weights: dict, pool_recent: int) -> tuple[float, dict]:
-    components = {
+def components(need: Need, c: Candidate, *, pool_recent: int) -> dict[str, float]:
+    return {
         "language": _language(need, c),
         "community": 1.0
         if need.community and need.community in c.communities
@@ -178,9 +179,17 @@ def score(need: Need, c: Candidate, *, weights: dict, pool_recent: int) -> tuple
         # Share of the pool's recent engagements, scaled so the busiest partner gets 1.
         "fairness": (c.recent_engagements / pool_recent) if pool_recent else 0.0,
     }
-    total = sum(weights[k] * v for k, v in components.items() if k != "fairness")
-    total -= weights["fairness"] * components["fairness"]
-    return round(total, 6), {k: round(v, 4) for k, v in components.items()}
+
+
+def weighted(parts: dict[str, float], weights: dict) -> float:
+    """The score: weighted components, fairness subtracted."""
+    total = sum(weights[k] * v for k, v in parts.items() if k != "fairness")
+    return round(total - weights["fairness"] * parts["fairness"], 6)
+
+
+def score(need: Need, c: Candidate, *, weights: dict, pool_recent: int) -> tuple[float, dict]:
+    parts = components(need, c, pool_recent=pool_recent)
+    return weighted(parts, weights), {k: round(v, 4) for k, v in parts.items()}
 
 
 def reasons(need: Need, c: Candidate) -> list[str]:
@@ -239,18 +248,19 @@ def rank(need: Need, candidates, *, weights: dict | None = None, limit: int = 10
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     eligible = [c for c in candidates if excluded_because(need, c) is None]
     pool_recent = max((c.recent_engagements for c in eligible), default=0)
+    # Only the winners need their components rounded and their reasons written.
     scored = []
     for c in eligible:
-        total, components = score(need, c, weights=weights, pool_recent=pool_recent)
-        scored.append((-total, c.recent_engagements, c.partner_id, c, components, total))
-    scored.sort(key=lambda row: row[:3])
+        parts = components(need, c, pool_recent=pool_recent)
+        scored.append((-weighted(parts, weights), c.recent_engagements, c.partner_id, c, parts))
+    best = heapq.nsmallest(limit, scored, key=lambda row: row[:3])
     return [
         Proposal(
             partner_id=c.partner_id,
             rank=i + 1,
-            score=total,
-            components=components,
+            score=-negative,
+            components={k: round(v, 4) for k, v in parts.items()},
             reasons=reasons(need, c),
         )
-        for i, (_, _, _, c, components, total) in enumerate(scored[:limit])
+        for i, (negative, _, _, c, parts) in enumerate(best)
     ]
