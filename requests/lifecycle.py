@@ -3,6 +3,9 @@
     draft → open → matching → filled → in progress → completed
     draft, open, matching, filled → cancelled;  open, matching → expired (past the deadline)
 
+and one step nobody takes by hand: filled or in progress → matching when the engagement is called
+off while the period runs (SYSTEM_TRANSITIONS, taken by marketplace's engagement_cancel).
+
 `transition()` is the only code that changes `status`. It does not check permissions: the
 services in requests.services (and, for matching, marketplace's services) check who may do it
 first, then call it inside their transaction.
@@ -24,6 +27,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.COMPLETED: frozenset(),
     Status.CANCELLED: frozenset(),
     Status.EXPIRED: frozenset(),
+}
+
+SYSTEM_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.FILLED: frozenset({Status.MATCHING}),
+    Status.IN_PROGRESS: frozenset({Status.MATCHING}),
 }
 
 FINAL = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
@@ -52,14 +60,17 @@ def _label(status: str) -> str:
     return str(Status(status).label).lower()
 
 
-def transition(request: SupportRequest, *, to: str, actor, **audit_data) -> SupportRequest:
+def transition(
+    request: SupportRequest, *, to: str, actor, system: bool = False, **audit_data
+) -> SupportRequest:
     """Move `request` to status `to` if the table allows it and nobody changed it meanwhile.
 
     A conditional UPDATE (… WHERE status = old) makes a concurrent change lose cleanly: exactly
     one row must change, else the caller gets a Conflict naming the status it is in now.
     """
     old = request.status
-    if not can_transition(old, to):
+    by_system = system and to in SYSTEM_TRANSITIONS.get(old, frozenset())
+    if not (can_transition(old, to) or by_system):
         raise Conflict(
             _("This request is %(current)s, so it cannot become %(target)s.")
             % {"current": _label(old), "target": _label(to)},

@@ -847,6 +847,22 @@ def engagement_complete(
 
 
 @transaction.atomic
+def _reopen_request(actor: User, engagement: Engagement) -> None:
+    """A called-off engagement gives its request back to matching while there is time left."""
+    if engagement.request_id is None:
+        return
+    request = SupportRequest.objects.select_for_update().get(pk=engagement.request_id)
+    reopenable = request.status in (Status.FILLED, Status.IN_PROGRESS)
+    if reopenable and request.period_end >= timezone.localdate():
+        lifecycle.transition(
+            request,
+            to=Status.MATCHING,
+            actor=actor,
+            system=True,
+            engagement_cancelled=engagement.pk,
+        )
+
+
 def engagement_cancel(*, actor: User, engagement: Engagement, reason: str = "") -> Engagement:
     """Either side calls off agreed work that has not been completed; the other side hears it."""
     engagement = _lock_engagement(engagement)
@@ -862,6 +878,7 @@ def engagement_cancel(*, actor: User, engagement: Engagement, reason: str = "") 
         status=EngagementStatus.CANCELLED
     )
     engagement.status = EngagementStatus.CANCELLED
+    _reopen_request(actor, engagement)
     audit.record(
         actor=actor,
         action="engagement.cancelled",

@@ -20,7 +20,7 @@ from marketplace.models import (
 from marketplace.services import engagements as services
 from marketplace.tasks import expire_request_invitations_task
 from partners.models import PricingUnit
-from requests.models import Status
+from requests.models import Status, SupportRequest
 from tests.marketplace.engagement_factories import (
     EngagementFactory,
     InvitationFactory,
@@ -625,3 +625,30 @@ def test_a_completed_engagement_cannot_be_cancelled(world):
 
     with pytest.raises(Conflict):
         services.engagement_cancel(actor=world.coordinator, engagement=engagement)
+
+
+def test_a_called_off_engagement_gives_its_request_back_to_matching(world):
+    first = services.invitation_accept(actor=world.a.user, invitation=send(world, world.a))
+    assert first.request.status == Status.FILLED
+
+    services.engagement_cancel(actor=world.a.user, engagement=first, reason="Verhuisd.")
+
+    world.support_request.refresh_from_db()
+    assert world.support_request.status == Status.MATCHING
+    second = services.invitation_accept(actor=world.b.user, invitation=send(world, world.b))
+    assert second.partner == world.b
+    world.support_request.refresh_from_db()
+    assert world.support_request.status == Status.FILLED
+
+
+def test_a_request_whose_period_has_ended_is_not_reopened(world):
+    engagement = services.invitation_accept(actor=world.a.user, invitation=send(world, world.a))
+    SupportRequest.objects.filter(pk=world.support_request.pk).update(
+        period_start=timezone.localdate() - timedelta(days=30),
+        period_end=timezone.localdate() - timedelta(days=1),
+    )
+
+    services.engagement_cancel(actor=world.coordinator, engagement=engagement)
+
+    world.support_request.refresh_from_db()
+    assert world.support_request.status == Status.FILLED
