@@ -19,5 +19,6 @@ urlpatterns = [
     path("geo/", include("geo.api.urls")),
     path("", include("partners.api.urls")),
     path("", include("requests.api.urls")),
+    path("", include("payments.api.urls")),
     path("", include(router.urls)),
 ]

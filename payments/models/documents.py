@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import VatCode
+from payments.storage import document_storage
 
 
 class PaymentStatus(models.TextChoices):
@@ -63,7 +64,7 @@ class PayableDocument(models.Model):
     payment_status = models.CharField(
         max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.OPEN
     )
-    pdf = models.FileField(upload_to="documents/%Y/%m/", blank=True)
+    pdf = models.FileField(upload_to="%Y/%m/", storage=document_storage, blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -173,13 +174,15 @@ class AllowanceStatement(PayableDocument):
             models.UniqueConstraint(
                 fields=["series", "sequence"], name="payments_statement_number"
             ),
-            models.UniqueConstraint(
-                fields=["supplier", "customer", "year", "month"],
-                name="payments_statement_one_per_month",
-            ),
             models.CheckConstraint(
                 condition=Q(total__gte=0) & Q(month__gte=1) & Q(month__lte=12),
                 name="payments_statement_sane",
+            ),
+        ]
+        # Usually one per volunteer, organisation and month; hours approved late get another.
+        indexes = [
+            models.Index(
+                fields=["supplier", "customer", "year", "month"], name="payments_statement_month"
             ),
         ]
 
@@ -188,10 +191,11 @@ class AllowanceStatement(PayableDocument):
 
 
 class BilledTimeEntry(models.Model):
-    """Which document paid for an approved time entry: each entry is billed exactly once."""
+    """Which document paid for an approved time entry. An entry is billed at most once at a time:
+    a credit note releases its invoice's entries (released_at) so they can be billed again."""
 
-    time_entry = models.OneToOneField(
-        "marketplace.TimeEntry", on_delete=models.PROTECT, related_name="billing"
+    time_entry = models.ForeignKey(
+        "marketplace.TimeEntry", on_delete=models.PROTECT, related_name="billings"
     )
     invoice_line = models.ForeignKey(
         InvoiceLine, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
@@ -200,9 +204,23 @@ class BilledTimeEntry(models.Model):
         AllowanceStatement, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
     amount = models.DecimalField(max_digits=12, decimal_places=2)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        "payments.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(
+                fields=["time_entry"],
+                condition=Q(released_at__isnull=True),
+                name="payments_billed_once_active",
+            ),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True, released_by__isnull=True)
+                | Q(released_at__isnull=False, released_by__isnull=False),
+                name="payments_billed_release_complete",
+            ),
             models.CheckConstraint(
                 condition=Q(invoice_line__isnull=False, statement__isnull=True)
                 | Q(invoice_line__isnull=True, statement__isnull=False),
