@@ -31,6 +31,8 @@ def navigation(request) -> dict:
             items.append((reverse("partners:mine"), _("Partner profiles")))
             items.append((reverse("requests:for_you"), _("Open requests for you")))
             items.append((reverse("engagements:invitations"), _("Invitations")))
+        if Role.AUDITOR in roles or user.is_staff:
+            items.append((reverse("audit:dashboard"), _("Audit")))
         if user.is_staff:
             items.append((reverse("admin:index"), _("Platform admin")))
         return {

@@ -42,6 +42,7 @@ urlpatterns = [
     path("invoices/", include("payments.invoice_urls")),
     path("statements/", include("payments.statement_urls")),
     path("payments/", include("payments.money_urls")),
+    path("audit/", include("payments.audit_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("marketplace.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

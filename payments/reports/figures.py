@@ -1,0 +1,429 @@
+"""The audit figures of one municipality and period, from the records themselves.
+
+Spending is what the money documents say: invoice lines (credit-note lines count negative) and
+the entries of volunteer allowance statements, both excluding VAT, attributed to the period the
+document covers. Hours are approved time entries by their date. Each figure is a plain aggregate
+over rows an auditor can drill down to, so the page reconciles with the documents exactly.
+"""
+
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, CharField, Count, F, Min, Q, Sum, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.models import Engagement, Invitation, Proposal, TimeEntry
+from marketplace.money import ZERO, quantize_money
+from partners.models import CompensationMode, PartnerKind
+from payments.models import BilledTimeEntry, InvoiceLine
+from payments.reports.periods import Period
+from payments.reports.scope import engagement_place
+from requests.models import Status, SupportRequest
+
+# Breakdowns that could point at a family or a person hide rows with fewer engagements.
+SMALL_COUNT = 5
+
+
+class PartnerGroup:
+    """The audit's partner kinds, derived from the profile and the engagement's terms."""
+
+    MZO = "mzo"
+    MZO_KEY_PERSON = "mzo_key_person"
+    FREELANCER = "freelancer"
+    INDEPENDENT = "independent"
+    LABELS = {
+        MZO: _("Migrant organisation"),
+        MZO_KEY_PERSON: _("Key person of a migrant organisation"),
+        FREELANCER: _("Freelancer"),
+        INDEPENDENT: _("Independent key person"),
+    }
+
+    @staticmethod
+    def expression(prefix: str = "") -> Case:
+        return Case(
+            When(**{f"{prefix}partner__kind": PartnerKind.MZO}, then=Value(PartnerGroup.MZO)),
+            When(
+                **{f"{prefix}partner__organisation__isnull": False},
+                then=Value(PartnerGroup.MZO_KEY_PERSON),
+            ),
+            When(
+                **{f"{prefix}compensation_mode": CompensationMode.INVOICE_PERSON},
+                then=Value(PartnerGroup.FREELANCER),
+            ),
+            default=Value(PartnerGroup.INDEPENDENT),
+            output_field=CharField(),
+        )
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A breakdown: the key path from an engagement, the label paths, and whether small rows
+    are suppressed."""
+
+    slug: str
+    title: str
+    key: str
+    labels: tuple[str, ...] = ()
+    suppress: bool = False
+    additive: bool = True
+
+    def label(self, values: dict, key) -> str:
+        if self.slug == "partner_kind":
+            return str(PartnerGroup.LABELS.get(key, key))
+        if key is None:
+            return str(_("Not linked to a request (booked offer)"))
+        parts = [values.get(path) for path in self.labels]
+        if len(parts) == 2 and self.labels[0].endswith("_nl"):  # a taxonomy term: nl or en
+            return parts[1] if (get_language() or "nl").startswith("en") else parts[0]
+        return " · ".join(str(part) for part in parts if part)
+
+
+DIMENSIONS = (
+    Dimension("organisation", _("Care organisation"), "organisation_id", ("organisation__name",)),
+    Dimension("partner_kind", _("Kind of partner"), "partner_kind"),
+    Dimension(
+        "partner",
+        _("Partner"),
+        "partner_id",
+        ("partner__display_name", "partner__organisation__name"),
+    ),
+    Dimension(
+        "district",
+        _("District"),
+        "request__neighbourhood__district_id",
+        ("request__neighbourhood__district__name",),
+        suppress=True,
+    ),
+    Dimension(
+        "neighbourhood",
+        _("Neighbourhood"),
+        "request__neighbourhood_id",
+        ("request__neighbourhood__name",),
+        suppress=True,
+    ),
+    Dimension(
+        "language",
+        _("Language"),
+        "request__languages__language_id",
+        ("request__languages__language__name_nl", "request__languages__language__name_en"),
+        suppress=True,
+        additive=False,
+    ),
+    Dimension(
+        "community",
+        _("Community"),
+        "request__community_id",
+        ("request__community__name_nl", "request__community__name_en"),
+        suppress=True,
+    ),
+    Dimension(
+        "activity",
+        _("Kind of work"),
+        "activity_id",
+        ("activity__name_nl", "activity__name_en"),
+    ),
+)
+DIMENSION_BY_SLUG = {dimension.slug: dimension for dimension in DIMENSIONS}
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    spend: Decimal = ZERO
+    hours: Decimal = ZERO
+    engagements: int = 0
+    suppressed: bool = False
+
+
+@dataclass
+class Breakdown:
+    dimension: Dimension
+    rows: list[Row]
+
+    @property
+    def suppressed_count(self) -> int:
+        return sum(row.suppressed for row in self.rows)
+
+
+@dataclass
+class Totals:
+    spend: Decimal
+    invoiced: Decimal
+    allowance: Decimal
+    hours: Decimal
+    engagements: int
+    requests: int
+
+
+@dataclass
+class Footing:
+    """Equal footing: is the informal sector paid like the formal one, and on time?"""
+
+    parity: list[dict]
+    hours_by_mode: list[dict]
+    requests_published: int
+    requests_matched: int
+    median_days_to_match: float | None
+    payout_days_median: float | None = None
+    payout_days_p90: float | None = None
+    payouts_counted: int = 0
+
+    @property
+    def match_share(self) -> float | None:
+        if not self.requests_published:
+            return None
+        return self.requests_matched / self.requests_published
+
+
+@dataclass
+class Fairness:
+    partners_engaged: int
+    engagements: int
+    top_decile_share: float | None
+    partners_proposed: int
+    chosen_from_proposals: int
+    chosen_outside_proposals: int
+    per_partner: list[int] = field(default_factory=list)
+
+
+# --- the record sets, all scoped to one municipality and period -------------------------------
+
+
+def invoice_lines(municipality, period: Period):
+    return InvoiceLine.objects.filter(
+        engagement_place(municipality, "engagement__"),
+        invoice__period_start__gte=period.start,
+        invoice__period_start__lte=period.end,
+    )
+
+
+def statement_entries(municipality, period: Period):
+    return BilledTimeEntry.objects.filter(
+        engagement_place(municipality, "time_entry__engagement__"),
+        statement__isnull=False,
+        statement__period_start__gte=period.start,
+        statement__period_start__lte=period.end,
+    )
+
+
+def approved_entries(municipality, period: Period):
+    return TimeEntry.objects.approved().filter(
+        engagement_place(municipality, "engagement__"),
+        work_date__gte=period.start,
+        work_date__lte=period.end,
+    )
+
+
+def engagements(municipality, period: Period):
+    """Live engagements whose agreed period overlaps the audit period."""
+    return Engagement.objects.live().filter(
+        engagement_place(municipality),
+        period_start__lte=period.end,
+        period_end__gte=period.start,
+    )
+
+
+def requests(municipality, period: Period):
+    """Requests placed in the municipality and published in the period (drafts never count)."""
+    return SupportRequest.objects.filter(
+        neighbourhood__municipality=municipality,
+        created_at__date__gte=period.start,
+        created_at__date__lte=period.end,
+    ).exclude(status=Status.DRAFT)
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def _sum(queryset, column: str) -> Decimal:
+    return queryset.aggregate(total=Sum(column))["total"] or ZERO
+
+
+def totals(municipality, period: Period) -> Totals:
+    invoiced = _sum(invoice_lines(municipality, period), "amount")
+    allowance = _sum(statement_entries(municipality, period), "amount")
+    return Totals(
+        spend=quantize_money(invoiced + allowance),
+        invoiced=quantize_money(invoiced),
+        allowance=quantize_money(allowance),
+        hours=_sum(approved_entries(municipality, period), "hours"),
+        engagements=engagements(municipality, period).count(),
+        requests=requests(municipality, period).count(),
+    )
+
+
+def _grouped(queryset, prefix: str, dimension: Dimension, value):
+    """{key: (aggregate, label values)} of one record set along one dimension."""
+    key = "group_key"
+    if dimension.slug == "partner_kind":
+        queryset = queryset.annotate(group_key=PartnerGroup.expression(prefix))
+    else:
+        queryset = queryset.annotate(group_key=F(prefix + dimension.key))
+    labels = {path: F(prefix + path) for path in dimension.labels}
+    rows = queryset.values(key, **{f"label_{i}": e for i, e in enumerate(labels.values())})
+    out = {}
+    for row in rows.annotate(value=value).order_by():
+        label_values = {path: row[f"label_{i}"] for i, path in enumerate(dimension.labels)}
+        out[row[key]] = (row["value"], label_values)
+    return out
+
+
+def breakdown(municipality, period: Period, dimension: Dimension) -> Breakdown:
+    sources = (
+        ("spend", invoice_lines(municipality, period), "engagement__", Sum("amount")),
+        (
+            "spend",
+            statement_entries(municipality, period),
+            "time_entry__engagement__",
+            Sum("amount"),
+        ),
+        ("hours", approved_entries(municipality, period), "engagement__", Sum("hours")),
+        ("engagements", engagements(municipality, period), "", Count("id", distinct=True)),
+    )
+    rows: dict[object, Row] = {}
+    for attribute, queryset, prefix, value in sources:
+        for key, (amount, label_values) in _grouped(queryset, prefix, dimension, value).items():
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = Row(key=key, label=dimension.label(label_values, key))
+            setattr(row, attribute, getattr(row, attribute) + (amount or 0))
+    for row in rows.values():
+        row.spend = quantize_money(row.spend)
+        row.suppressed = dimension.suppress and row.engagements < SMALL_COUNT
+    ordered = sorted(rows.values(), key=lambda row: (-row.spend, -row.engagements, row.label))
+    return Breakdown(dimension=dimension, rows=ordered)
+
+
+def spend_by_month(municipality, period: Period) -> list[tuple]:
+    """[(first day of month, spend)] for every month of the period, zero where nothing was."""
+    spend = defaultdict(lambda: ZERO)
+    for queryset, document in (
+        (invoice_lines(municipality, period), "invoice"),
+        (statement_entries(municipality, period), "statement"),
+    ):
+        grouped = (
+            queryset.annotate(month=TruncMonth(f"{document}__period_start"))
+            .values("month")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        for row in grouped:
+            spend[row["month"]] += row["total"]
+    return [(month, quantize_money(spend[month])) for month in period.months()]
+
+
+def footing(municipality, period: Period) -> Footing:
+    scoped = engagements(municipality, period)
+    parity = []
+    for row in (
+        scoped.filter(reference_rate__gt=0)
+        .values("activity_id", "activity__name_nl", "activity__name_en")
+        .annotate(
+            count=Count("id"),
+            below=Count("id", filter=Q(hourly_rate__lt=F("reference_rate"))),
+            agreed=Sum("hourly_rate"),
+            reference=Sum("reference_rate"),
+        )
+        .order_by("activity__name_nl")
+    ):
+        english = (get_language() or "nl").startswith("en")
+        parity.append(
+            {
+                "activity": row["activity__name_en" if english else "activity__name_nl"],
+                "engagements": row["count"],
+                "below_parity": row["below"],
+                "average_rate": quantize_money(row["agreed"] / row["count"]),
+                "average_reference": quantize_money(row["reference"] / row["count"]),
+                "index": round(float(row["agreed"] / row["reference"]), 2),
+            }
+        )
+    hours = approved_entries(municipality, period)
+    total_hours = _sum(hours, "hours")
+    hours_by_mode = [
+        {
+            "mode": str(CompensationMode(row["engagement__compensation_mode"]).label),
+            "hours": row["hours"],
+            "share": float(row["hours"] / total_hours) if total_hours else 0.0,
+        }
+        for row in hours.values("engagement__compensation_mode")
+        .annotate(hours=Sum("hours"))
+        .order_by("-hours")
+    ]
+    published = requests(municipality, period)
+    matched = published.annotate(
+        first_engagement=Min("engagements__created_at", filter=~Q(engagements__status="cancelled"))
+    ).filter(first_engagement__isnull=False)
+    days = [
+        (row.first_engagement - row.created_at).total_seconds() / 86400
+        for row in matched.only("created_at")
+    ]
+    return Footing(
+        parity=parity,
+        hours_by_mode=hours_by_mode,
+        requests_published=published.count(),
+        requests_matched=len(days),
+        median_days_to_match=round(statistics.median(days), 1) if days else None,
+    )
+
+
+def fairness(municipality, period: Period) -> Fairness:
+    started = Engagement.objects.live().filter(
+        engagement_place(municipality),
+        created_at__date__gte=period.start,
+        created_at__date__lte=period.end,
+    )
+    per_partner = sorted(
+        (row["count"] for row in started.values("partner").annotate(count=Count("id"))),
+        reverse=True,
+    )
+    total = sum(per_partner)
+    top = math.ceil(len(per_partner) / 10)
+    from_proposals = started.filter(invitation__proposal__isnull=False).count()
+    scoped_requests = requests(municipality, period)
+    return Fairness(
+        partners_engaged=len(per_partner),
+        engagements=total,
+        top_decile_share=(sum(per_partner[:top]) / total) if total else None,
+        partners_proposed=Proposal.objects.filter(request__in=scoped_requests)
+        .values("partner")
+        .distinct()
+        .count(),
+        chosen_from_proposals=from_proposals,
+        chosen_outside_proposals=started.filter(
+            Q(invitation__isnull=True)
+            | Q(
+                invitation__in=Invitation.objects.filter(proposal__isnull=True),
+            )
+        ).count(),
+        per_partner=per_partner,
+    )
+
+
+def unmet_by_language_and_district(municipality, period: Period) -> dict:
+    """Requests that found nobody, counted per requested language and district."""
+    unmet = (
+        requests(municipality, period)
+        .filter(status__in=(Status.OPEN, Status.MATCHING, Status.EXPIRED))
+        .exclude(engagements__status__in=("active", "completed"))
+    )
+    english = (get_language() or "nl").startswith("en")
+    language_name = "languages__language__name_en" if english else "languages__language__name_nl"
+    counts = (
+        unmet.filter(languages__isnull=False)
+        .values(language_name, "neighbourhood__district__name")
+        .annotate(count=Count("id", distinct=True))
+        .order_by()
+    )
+    cells = defaultdict(dict)
+    districts = set()
+    for row in counts:
+        district = row["neighbourhood__district__name"] or "—"
+        districts.add(district)
+        cells[row[language_name]][district] = row["count"]
+    return {"districts": sorted(districts), "rows": sorted(cells.items())}
