@@ -48,9 +48,7 @@ def ledger_status() -> dict:
 def dashboard(request: HttpRequest) -> HttpResponse:
     municipality, period, error = _scope(request)
     totals = figures.totals(municipality, period)
-    breakdowns = [
-        figures.breakdown(municipality, period, dimension) for dimension in figures.DIMENSIONS
-    ]
+    breakdowns = figures.breakdowns(municipality, period)
     for breakdown in breakdowns:
         breakdown.chart = charts.horizontal_bars(
             [(row.label, row.spend) for row in breakdown.rows if not row.suppressed]
@@ -68,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "months": months,
         "footing": figures.footing(municipality, period),
         "fairness": figures.fairness(municipality, period),
-        "unmet": exports.tables(municipality, period)["unmet"],
+        "unmet": exports.unmet_table(municipality, period),
         "map": coverage_map.coverage(municipality, period),
         "ledger": ledger_status(),
         "small_count": figures.SMALL_COUNT,

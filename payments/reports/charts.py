@@ -48,7 +48,8 @@ def columns(points: list[tuple], height: int = 200) -> dict:
     largest = max((float(value) for _, value in points), default=0) or 1
     bars = [
         Bar(
-            label=date_format(month, "M Y"),
+            # The year only where it changes, so twelve labels fit on a phone.
+            label=date_format(month, "M Y" if index == 0 or month.month == 1 else "M"),
             value=value,
             x=50 + index * step + step * 0.15,
             y=height - float(value) / largest * height,

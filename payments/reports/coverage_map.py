@@ -68,7 +68,7 @@ def coverage(municipality, period) -> dict:
     features = _boundaries().get(municipality.code[2:6], [])
     points = [point for f in features for ring in _rings(f["geometry"]) for point in ring]
     if not points:
-        return {"areas": [], "size": SIZE, "levels": LEVELS}
+        return {"areas": [], "width": SIZE, "height": SIZE, "levels": LEVELS}
     lons = [p[0] for p in points]
     lats = [p[1] for p in points]
     # Equirectangular with the latitude's shrink of a degree of longitude: right for a town.
@@ -117,4 +117,6 @@ def coverage(municipality, period) -> dict:
                 level=_level(wanted, offered),
             )
         )
-    return {"areas": areas, "size": SIZE, "levels": LEVELS}
+    width = 20 + (max(lons) - min(lons)) * shrink * scale
+    height = 20 + (max(lats) - min(lats)) * scale
+    return {"areas": areas, "width": round(width), "height": round(height), "levels": LEVELS}

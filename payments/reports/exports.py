@@ -41,8 +41,8 @@ def tables(municipality, period) -> dict[str, dict]:
             for month, spend in figures.spend_by_month(municipality, period)
         ],
     }
-    for dimension in figures.DIMENSIONS:
-        breakdown = figures.breakdown(municipality, period, dimension)
+    for breakdown in figures.breakdowns(municipality, period):
+        dimension = breakdown.dimension
         out[dimension.slug] = {
             "title": str(dimension.title),
             "header": [
@@ -89,8 +89,14 @@ def tables(municipality, period) -> dict[str, dict]:
         "header": [_("Way of payment"), _("Approved hours"), _("Share")],
         "rows": [[m["mode"], m["hours"], round(m["share"], 3)] for m in footing.hours_by_mode],
     }
+    out["unmet"] = unmet_table(municipality, period)
+    return out
+
+
+def unmet_table(municipality, period) -> dict:
+    """Requests that found nobody per language and district; small cells read "<5"."""
     unmet = figures.unmet_by_language_and_district(municipality, period)
-    out["unmet"] = {
+    return {
         "title": _("Requests that found nobody, by language and district"),
         "header": [_("Language"), *unmet["districts"]],
         "rows": [
@@ -104,7 +110,6 @@ def tables(municipality, period) -> dict[str, dict]:
             for language, cells in unmet["rows"]
         ],
     }
-    return out
 
 
 def as_csv(table: dict) -> str:

@@ -23,7 +23,7 @@ from partners.models import CompensationMode, PartnerKind
 from payments.models import BilledTimeEntry, InvoiceLine
 from payments.reports.periods import Period
 from payments.reports.scope import engagement_place
-from requests.models import Status, SupportRequest
+from requests.models import RequestLanguage, Status, SupportRequest
 
 # Breakdowns that could point at a family or a person hide rows with fewer engagements.
 SMALL_COUNT = 5
@@ -71,12 +71,13 @@ class Dimension:
     labels: tuple[str, ...] = ()
     suppress: bool = False
     additive: bool = True
+    none_label: str = _("Not linked to a request (booked offer)")
 
     def label(self, values: dict, key) -> str:
         if self.slug == "partner_kind":
             return str(PartnerGroup.LABELS.get(key, key))
         if key is None:
-            return str(_("Not linked to a request (booked offer)"))
+            return str(self.none_label)
         parts = [values.get(path) for path in self.labels]
         if len(parts) == 2 and self.labels[0].endswith("_nl"):  # a taxonomy term: nl or en
             return parts[1] if (get_language() or "nl").startswith("en") else parts[0]
@@ -113,6 +114,7 @@ DIMENSIONS = (
         ("request__languages__language__name_nl", "request__languages__language__name_en"),
         suppress=True,
         additive=False,
+        none_label=_("No language asked for, or a booked offer"),
     ),
     Dimension(
         "community",
@@ -120,6 +122,7 @@ DIMENSIONS = (
         "request__community_id",
         ("request__community__name_nl", "request__community__name_en"),
         suppress=True,
+        none_label=_("No community given, or a booked offer"),
     ),
     Dimension(
         "activity",
@@ -258,46 +261,92 @@ def totals(municipality, period: Period) -> Totals:
     )
 
 
-def _grouped(queryset, prefix: str, dimension: Dimension, value):
-    """{key: (aggregate, label values)} of one record set along one dimension."""
-    key = "group_key"
-    if dimension.slug == "partner_kind":
-        queryset = queryset.annotate(group_key=PartnerGroup.expression(prefix))
-    else:
-        queryset = queryset.annotate(group_key=F(prefix + dimension.key))
-    labels = {path: F(prefix + path) for path in dimension.labels}
-    rows = queryset.values(key, **{f"label_{i}": e for i, e in enumerate(labels.values())})
-    out = {}
-    for row in rows.annotate(value=value).order_by():
-        label_values = {path: row[f"label_{i}"] for i, path in enumerate(dimension.labels)}
-        out[row[key]] = (row["value"], label_values)
-    return out
+@dataclass
+class _Engagements:
+    """Spend, hours and dimension keys per engagement: every breakdown is a regrouping of these,
+    so the dashboard reads the big tables once instead of once per breakdown."""
+
+    spend: dict
+    hours: dict
+    counted: set
+    attributes: dict  # engagement id → values row
+    languages: dict  # request id → [(language id, values row)]
 
 
-def breakdown(municipality, period: Period, dimension: Dimension) -> Breakdown:
-    sources = (
-        ("spend", invoice_lines(municipality, period), "engagement__", Sum("amount")),
-        (
-            "spend",
-            statement_entries(municipality, period),
-            "time_entry__engagement__",
-            Sum("amount"),
-        ),
-        ("hours", approved_entries(municipality, period), "engagement__", Sum("hours")),
-        ("engagements", engagements(municipality, period), "", Count("id", distinct=True)),
+def _engagement_figures(municipality, period: Period) -> _Engagements:
+    spend = defaultdict(lambda: ZERO)
+    for queryset, path in (
+        (invoice_lines(municipality, period), "engagement_id"),
+        (statement_entries(municipality, period), "time_entry__engagement_id"),
+    ):
+        for engagement_id, total in (
+            queryset.values_list(path).annotate(total=Sum("amount")).order_by()
+        ):
+            spend[engagement_id] += total
+    hours = dict(
+        approved_entries(municipality, period)
+        .values_list("engagement_id")
+        .annotate(total=Sum("hours"))
+        .order_by()
     )
+    counted = set(engagements(municipality, period).values_list("pk", flat=True))
+    wanted = set(spend) | set(hours) | counted
+    paths = {"request_id"} | {
+        path for d in DIMENSIONS if d.slug != "language" for path in (d.key, *d.labels)
+    } - {"partner_kind"}
+    attributes = {
+        row["pk"]: row
+        for row in Engagement.objects.filter(engagement_place(municipality))
+        .annotate(partner_kind=PartnerGroup.expression())
+        .values("pk", "partner_kind", *sorted(paths))
+        if row["pk"] in wanted
+    }
+    languages = defaultdict(list)
+    request_ids = {row["request_id"] for row in attributes.values() if row["request_id"]}
+    for row in RequestLanguage.objects.filter(request_id__in=request_ids).values(
+        "request_id", "language_id", "language__name_nl", "language__name_en"
+    ):
+        labels = {
+            "request__languages__language__name_nl": row["language__name_nl"],
+            "request__languages__language__name_en": row["language__name_en"],
+        }
+        languages[row["request_id"]].append((row["language_id"], labels))
+    return _Engagements(dict(spend), hours, counted, attributes, languages)
+
+
+def _keys(figures_: _Engagements, dimension: Dimension, engagement_id: int) -> list[tuple]:
+    """[(key, label values)] of one engagement along one dimension (several for languages)."""
+    row = figures_.attributes[engagement_id]
+    if dimension.slug == "language":
+        return figures_.languages.get(row["request_id"]) or [(None, {})]
+    return [(row[dimension.key], {path: row[path] for path in dimension.labels})]
+
+
+def _breakdown(figures_: _Engagements, dimension: Dimension) -> Breakdown:
     rows: dict[object, Row] = {}
-    for attribute, queryset, prefix, value in sources:
-        for key, (amount, label_values) in _grouped(queryset, prefix, dimension, value).items():
+    for engagement_id in figures_.attributes:
+        for key, label_values in _keys(figures_, dimension, engagement_id):
             row = rows.get(key)
             if row is None:
                 row = rows[key] = Row(key=key, label=dimension.label(label_values, key))
-            setattr(row, attribute, getattr(row, attribute) + (amount or 0))
+            row.spend += figures_.spend.get(engagement_id, ZERO)
+            row.hours += figures_.hours.get(engagement_id, ZERO)
+            row.engagements += engagement_id in figures_.counted
     for row in rows.values():
         row.spend = quantize_money(row.spend)
         row.suppressed = dimension.suppress and row.engagements < SMALL_COUNT
     ordered = sorted(rows.values(), key=lambda row: (-row.spend, -row.engagements, row.label))
     return Breakdown(dimension=dimension, rows=ordered)
+
+
+def breakdowns(municipality, period: Period) -> list[Breakdown]:
+    """Every breakdown of the dashboard, from one pass over the records."""
+    figures_ = _engagement_figures(municipality, period)
+    return [_breakdown(figures_, dimension) for dimension in DIMENSIONS]
+
+
+def breakdown(municipality, period: Period, dimension: Dimension) -> Breakdown:
+    return _breakdown(_engagement_figures(municipality, period), dimension)
 
 
 def spend_by_month(municipality, period: Period) -> list[tuple]:
