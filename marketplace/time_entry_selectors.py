@@ -103,10 +103,12 @@ def _hours_sum(status_filter: Q):
 
 
 def with_hours(queryset: QuerySet[Engagement]) -> QuerySet[Engagement]:
-    """Annotate `hours_submitted`, `hours_approved` (their sum is what is used)."""
+    """Annotate `hours_submitted`, `hours_approved` and `hours_used` (the two together)."""
+    counting = [TimeEntryStatus.SUBMITTED, TimeEntryStatus.APPROVED]
     return queryset.annotate(
         hours_submitted=_hours_sum(Q(time_entries__status=TimeEntryStatus.SUBMITTED)),
         hours_approved=_hours_sum(Q(time_entries__status=TimeEntryStatus.APPROVED)),
+        hours_used=_hours_sum(Q(time_entries__status__in=counting)),
     )
 
 
