@@ -570,10 +570,10 @@ def engagement_raise_max_hours(*, actor: User, engagement: Engagement, max_hours
     return engagement
 
 
-def approval_summary(results: list[ApprovalResult]) -> str:
+def approval_summary(results: list[ApprovalResult], *, not_found: int = 0) -> str:
     """One sentence for a page or an API client: how many were approved, how many not."""
     approved = sum(1 for r in results if r.approved)
-    refused = len(results) - approved
+    refused = len(results) - approved + not_found
     text = ngettext("%(n)d entry approved.", "%(n)d entries approved.", approved) % {"n": approved}
     if refused:
         text += " " + ngettext(
