@@ -1,7 +1,8 @@
 """`python -m bench` (make bench): every benchmark, one after another."""
 
-from bench import geo, matching
+from bench import audit, geo, matching
 
 if __name__ == "__main__":
     geo.main()
     matching.main()
+    audit.main()

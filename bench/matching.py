@@ -68,6 +68,14 @@ def main() -> dict[str, float]:
         _cleanup(requests)
 
 
+def main_seed_only() -> None:
+    """The gazetteer and the 100,000 partners, for benchmarks that build on them."""
+    from geo.loader import ensure_gazetteer
+
+    ensure_gazetteer(log=lambda message: None)
+    _seed_partners(random.Random(4))  # noqa: S311 - a reproducible workload
+
+
 def _seed_partners(rng) -> None:
     from django.db import transaction
 

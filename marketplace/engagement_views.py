@@ -32,8 +32,10 @@ from marketplace.engagement_forms import (
 from marketplace.errors import DomainError
 from marketplace.models import EngagementStatus, Invitation, InvitationStatus
 from marketplace.services import engagements as services
+from marketplace.time_entry_selectors import hours_used
 from marketplace.views import form_error
 from partners.models import CompensationMode, Offer
+from payments.rates import parity_percentage
 from requests.models import SupportRequest
 from requests.selectors import organisations_posting_for
 
@@ -341,6 +343,8 @@ def _engagement_page(
             "can_complete": is_care and active,
             "can_cancel": (is_care or is_partner) and active,
             "complete_form": complete_form or CompleteForm(),
+            "parity": parity_percentage(engagement.hourly_rate, engagement.reference_rate),
+            "hours_used": hours_used(engagement),
             "cancel_form": cancel_form or CancelForm(),
         },
         status=status,

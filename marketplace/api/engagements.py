@@ -13,6 +13,7 @@ Serializers validate and present; the services in marketplace.services.engagemen
     /engagements/ and /engagements/{id}/ list, retrieve
     /engagements/{id}/complete/          care side, with feedback
     /engagements/{id}/cancel/            either side
+    /engagements/{id}/raise-max-hours/   care side: more hours for the partner to log
     /offer-bookings/                     POST: book a listed offer directly → an engagement
 """
 
@@ -40,7 +41,10 @@ from marketplace.models import (
     Proposal,
 )
 from marketplace.services import engagements as services
+from marketplace.services import time_entries as hours_services
+from marketplace.time_entry_selectors import hours_used, with_hours
 from partners.models import CompensationMode, Offer, PartnerProfile
+from payments.rates import parity_percentage
 from requests.models import SupportRequest
 from requests.privacy import validate_no_personal_data
 
@@ -118,6 +122,19 @@ class EngagementSerializer(serializers.ModelSerializer):
     activity = _ActivitySerializer(read_only=True)
     status = serializers.ChoiceField(choices=EngagementStatus.choices, read_only=True)
     compensation_mode = serializers.ChoiceField(choices=CompensationMode.choices, read_only=True)
+    below_parity = serializers.BooleanField(
+        read_only=True,
+        help_text=_(
+            "The agreed rate is below the municipal reference rate of a formal professional "
+            "for this kind of work (allowed, but flagged to both sides and in the audit)."
+        ),
+    )
+    parity_percent = serializers.SerializerMethodField(
+        help_text=_("The agreed rate as a percentage of the reference rate; empty without one.")
+    )
+    hours_used = serializers.SerializerMethodField(
+        help_text=_("Hours waiting for approval plus approved hours.")
+    )
 
     class Meta:
         model = Engagement
@@ -131,7 +148,11 @@ class EngagementSerializer(serializers.ModelSerializer):
             "activity",
             "description",
             "hourly_rate",
+            "reference_rate",
+            "below_parity",
+            "parity_percent",
             "max_hours",
+            "hours_used",
             "period_start",
             "period_end",
             "compensation_mode",
@@ -142,6 +163,17 @@ class EngagementSerializer(serializers.ModelSerializer):
             "feedback_on_time",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_parity_percent(self, engagement: Engagement) -> int | None:
+        return parity_percentage(engagement.hourly_rate, engagement.reference_rate)
+
+    @extend_schema_field(OpenApiTypes.DECIMAL)
+    def get_hours_used(self, engagement: Engagement) -> str:
+        used = getattr(engagement, "hours_used", None)
+        if used is None:
+            used = hours_used(engagement).used
+        return f"{used:.2f}"
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -201,6 +233,14 @@ class ReasonSerializer(serializers.Serializer):
 class CompleteSerializer(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
     on_time = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class RaiseMaxHoursSerializer(serializers.Serializer):
+    max_hours = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        help_text=_("The new maximum: more than the current one, in quarters of an hour."),
+    )
 
 
 class OfferBookingSerializer(serializers.Serializer):
@@ -365,13 +405,31 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     queryset = Engagement.objects.none()
 
     def get_queryset(self):
-        return selectors.with_engagement_details(
-            selectors.engagements_visible_to(self.request.user)
+        return with_hours(
+            selectors.with_engagement_details(selectors.engagements_visible_to(self.request.user))
         ).order_by("-created_at", "-pk")
 
     def _present(self, engagement: Engagement) -> Response:
         fresh = selectors.with_engagement_details(Engagement.objects.all()).get(pk=engagement.pk)
         return Response(EngagementSerializer(fresh).data)
+
+    @extend_schema(
+        summary=_("Raise the maximum hours (care side)"),
+        request=RaiseMaxHoursSerializer,
+        responses={200: EngagementSerializer, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM},
+    )
+    @action(detail=True, methods=["post"], url_path="raise-max-hours")
+    def raise_max_hours(self, request, pk=None):
+        engagement = self.get_object()
+        data = RaiseMaxHoursSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._present(
+            hours_services.engagement_raise_max_hours(
+                actor=request.user,
+                engagement=engagement,
+                max_hours=data.validated_data["max_hours"],
+            )
+        )
 
     @extend_schema(
         summary=_("Mark the work as completed (care side), with feedback"),

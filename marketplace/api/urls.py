@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from marketplace.api import engagements, views
+from marketplace.api import engagements, time_entries, views
 
 router = DefaultRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
@@ -12,6 +12,7 @@ router.register(
 )
 router.register("engagements", engagements.EngagementViewSet, basename="engagement")
 router.register("offer-bookings", engagements.OfferBookingViewSet, basename="offer-booking")
+router.register("time-entries", time_entries.TimeEntryViewSet, basename="time-entry")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

@@ -42,6 +42,7 @@ from marketplace.models import (
 from marketplace.notifications import queue_email
 from marketplace.permissions import ensure_can_transact, ensure_role
 from partners.models import Offer, PartnerKind, PartnerProfile, PricingUnit
+from payments.rates import reference_rate_for
 from requests import lifecycle
 from requests.models import MANAGER_ROLES, Status, SupportRequest
 from requests.privacy import validate_no_personal_data
@@ -408,9 +409,9 @@ def _accept(*, actor: User, invitation: Invitation, hourly_rate, max_hours) -> _
         raise _not_open(invitation)
     if invitation.respond_before <= timezone.now():
         raise _expired(invitation)
-    request = SupportRequest.objects.select_related("organisation", "expertise", "created_by").get(
-        pk=request.pk
-    )
+    request = SupportRequest.objects.select_related(
+        "organisation", "expertise", "created_by", "neighbourhood"
+    ).get(pk=request.pk)
     if Engagement.objects.live().filter(request=request).exists():
         return _Outcome(refusal=_withdraw_lost(invitation, request, _already_engaged()))
     if request.status not in INVITABLE_STATUSES:
@@ -446,6 +447,11 @@ def _accept(*, actor: User, invitation: Invitation, hourly_rate, max_hours) -> _
                 period_start=request.period_start,
                 period_end=request.period_end,
                 compensation_mode=partner.compensation_mode,
+                reference_rate=reference_rate_for(
+                    request.neighbourhood.municipality_id,
+                    request.period_start.year,
+                    request.expertise_id,
+                ),
                 created_by=actor,
             )
     except IntegrityError:
@@ -746,6 +752,10 @@ def offer_book(
         period_start=period_start,
         period_end=period_end,
         compensation_mode=partner.compensation_mode,
+        # A booked offer has no request: the care organisation's municipality buys the work.
+        reference_rate=reference_rate_for(
+            organisation.municipality_id, period_start.year, offer.expertise_id
+        ),
         created_by=actor,
     )
     audit.record(

@@ -29,6 +29,11 @@ class Command(BaseCommand):
         partners = seed_partners()
         requests = len(seed_requests())
         self.stdout.write(f"{partners} partner profiles and {requests} support requests.")
+        from marketplace.demo_hours import seed_hours
+
+        # After the engagements: hours go on them (it makes a few itself if there are none).
+        cards, entries = seed_hours()
+        self.stdout.write(f"{cards} rate card entries and {entries} time entries.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Every demo account's password is: {demo.DEMO_PASSWORD}"
