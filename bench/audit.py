@@ -91,7 +91,7 @@ def _seed(rng) -> None:
         with transaction.atomic():
             requests, engagements = [], []
             for n in range(offset, min(offset + BATCH, ENGAGEMENTS)):
-                place, _ = rng.choice(places)
+                place, municipality = rng.choice(places)
                 first = start_of_year + timedelta(days=rng.randrange(0, 240))
                 requests.append(
                     SupportRequest(
@@ -110,6 +110,7 @@ def _seed(rng) -> None:
                         status="in_progress",
                     )
                 )
+                requests[-1].municipality_id = municipality
             SupportRequest.objects.bulk_create(requests)
             for request in requests:
                 partner, _ = rng.choice(partners)
@@ -120,6 +121,7 @@ def _seed(rng) -> None:
                         organisation=request.organisation,
                         partner_id=partner,
                         request=request,
+                        municipality_id=request.municipality_id,
                         activity_id=request.expertise_id,
                         hourly_rate=rate,
                         reference_rate=Decimal("62.50"),

@@ -176,6 +176,16 @@ class Engagement(models.Model):
     rate_above_cap_reason = models.CharField(
         _("reason for a rate above the allowance guideline"), max_length=300, blank=True
     )
+    # Where the work happens, fixed when it is agreed: the request's neighbourhood's municipality,
+    # or for a booked offer the care organisation's. The municipal audit selects on it.
+    municipality = models.ForeignKey(
+        "geo.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="engagements",
+        editable=False,
+    )
     period_start = models.DateField(_("start"))
     period_end = models.DateField(_("end"))
     compensation_mode = models.CharField(_("compensation"), max_length=20)
@@ -235,11 +245,24 @@ class Engagement(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["partner", "created_at"], name="marketplace_engagement_recent")
+            models.Index(fields=["partner", "created_at"], name="marketplace_engagement_recent"),
+            models.Index(
+                fields=["municipality", "period_start"], name="marketplace_engagement_place"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.partner} for {self.organisation} ({self.activity})"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.municipality_id is None:
+            self.municipality_id = self.place_municipality_id()
+        super().save(*args, **kwargs)
+
+    def place_municipality_id(self) -> int | None:
+        if self.request_id:
+            return self.request.neighbourhood.municipality_id
+        return self.organisation.municipality_id
 
     @property
     def below_parity(self) -> bool:

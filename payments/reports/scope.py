@@ -1,7 +1,8 @@
 """Who may audit which municipality, and which records belong to it.
 
 Place decides: an engagement belongs to the municipality where its request's neighbourhood lies
-(a booked offer has no request: then the care organisation's own municipality). So every euro is
+(a booked offer has no request: then the care organisation's own municipality), stored on the
+engagement when it is agreed. So every euro is
 counted in exactly one municipality, and the figures of all municipalities add up to the whole.
 """
 
@@ -40,11 +41,6 @@ def municipality_for(user, code: str | None) -> Municipality:
 
 
 def engagement_place(municipality, prefix: str = "") -> Q:
-    """Q selecting engagements located in `municipality`; `prefix` walks from another model
-    (e.g. "engagement__" from an invoice line)."""
-    return Q(**{f"{prefix}request__neighbourhood__municipality": municipality}) | Q(
-        **{
-            f"{prefix}request__isnull": True,
-            f"{prefix}organisation__municipality": municipality,
-        }
-    )
+    """Q selecting engagements located in `municipality` (Engagement.municipality, fixed when
+    the engagement was agreed); `prefix` walks from another model, e.g. "engagement__"."""
+    return Q(**{f"{prefix}municipality": municipality})
