@@ -286,11 +286,15 @@ def _measure() -> dict[str, float]:
 
     municipality = Municipality.objects.get(code="GM0518")
     period = year(YEAR)
+    known = {}
     parts = {
-        "totals": lambda: figures.totals(municipality, period),
-        "breakdowns (8)": lambda: figures.breakdowns(municipality, period),
-        "spend per month": lambda: figures.spend_by_month(municipality, period),
-        "equal footing": lambda: figures.footing(municipality, period),
+        "facts (spend, hours, keys)": lambda: known.update(
+            facts=figures.facts(municipality, period)
+        ),
+        "totals": lambda: figures.totals(municipality, period, known["facts"]),
+        "breakdowns (8)": lambda: figures.breakdowns(municipality, period, known["facts"]),
+        "spend per month": lambda: figures.spend_by_month(municipality, period, known["facts"]),
+        "equal footing": lambda: figures.footing(municipality, period, known["facts"]),
         "fairness": lambda: figures.fairness(municipality, period),
         "unmet by language and district": lambda: exports.unmet_table(municipality, period),
         "coverage map": lambda: coverage_map.coverage(municipality, period),

@@ -133,6 +133,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # who may see them (payments.storage).
 DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(BASE_DIR / "var" / "documents")))
 PAYMENT_TERM_DAYS = 14
+
+# Covering indexes (INCLUDE) speed up PostgreSQL; SQLite (the demo) builds them without the
+# extra columns, which is fine there.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -47,13 +47,14 @@ def ledger_status() -> dict:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     municipality, period, error = _scope(request)
-    totals = figures.totals(municipality, period)
-    breakdowns = figures.breakdowns(municipality, period)
+    known = figures.facts(municipality, period)
+    totals = figures.totals(municipality, period, known)
+    breakdowns = figures.breakdowns(municipality, period, known)
     for breakdown in breakdowns:
         breakdown.chart = charts.horizontal_bars(
             [(row.label, row.spend) for row in breakdown.rows if not row.suppressed]
         )
-    months = figures.spend_by_month(municipality, period)
+    months = figures.spend_by_month(municipality, period, known)
     context = {
         "municipality": municipality,
         "municipalities": audited_municipalities(request.user).order_by("name"),
@@ -64,7 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "breakdowns": breakdowns,
         "months_chart": charts.columns(months),
         "months": months,
-        "footing": figures.footing(municipality, period),
+        "footing": figures.footing(municipality, period, known),
         "fairness": figures.fairness(municipality, period),
         "unmet": exports.unmet_table(municipality, period),
         "map": coverage_map.coverage(municipality, period),
@@ -173,12 +174,13 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     """A printable annual (or any period's) report: every table, the charts and the map."""
     municipality, period, _error = _scope(request)
+    known = figures.facts(municipality, period)
     context = {
         "municipality": municipality,
         "period": period,
         "heading": _heading(municipality, period),
-        "tables": exports.tables(municipality, period),
-        "months_chart": charts.columns(figures.spend_by_month(municipality, period)),
+        "tables": exports.tables(municipality, period, known),
+        "months_chart": charts.columns(figures.spend_by_month(municipality, period, known)),
         "map": coverage_map.coverage(municipality, period),
         "ledger": ledger_status(),
         "generated_at": timezone.now(),

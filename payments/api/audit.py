@@ -41,8 +41,9 @@ class AuditView(APIView):
         except DjangoValidationError as exc:
             raise ValidationError({"period": exc.messages}) from None
         fairness = figures.fairness(municipality, period)
-        footing = figures.footing(municipality, period)
-        tables = exports.tables(municipality, period)
+        known = figures.facts(municipality, period)
+        footing = figures.footing(municipality, period, known)
+        tables = exports.tables(municipality, period, known)
         return Response(
             {
                 "municipality": {"code": municipality.code, "name": municipality.name},

@@ -17,10 +17,11 @@ def _cell(row: figures.Row, value):
     return f"<{SMALL_COUNT}" if row.suppressed else value
 
 
-def tables(municipality, period) -> dict[str, dict]:
+def tables(municipality, period, known: figures.Facts | None = None) -> dict[str, dict]:
     """{slug: {"title", "header", "rows"}} of every table on the dashboard."""
     out = {}
-    totals = figures.totals(municipality, period)
+    known = known or figures.facts(municipality, period)
+    totals = figures.totals(municipality, period, known)
     out["totals"] = {
         "title": _("Totals"),
         "header": [_("Figure"), _("Value")],
@@ -38,10 +39,10 @@ def tables(municipality, period) -> dict[str, dict]:
         "header": [_("Month"), _("Spend excl. VAT (€)")],
         "rows": [
             [month.strftime("%Y-%m"), spend]
-            for month, spend in figures.spend_by_month(municipality, period)
+            for month, spend in figures.spend_by_month(municipality, period, known)
         ],
     }
-    for breakdown in figures.breakdowns(municipality, period):
+    for breakdown in figures.breakdowns(municipality, period, known):
         dimension = breakdown.dimension
         out[dimension.slug] = {
             "title": str(dimension.title),
@@ -61,7 +62,7 @@ def tables(municipality, period) -> dict[str, dict]:
                 for row in breakdown.rows
             ],
         }
-    footing = figures.footing(municipality, period)
+    footing = figures.footing(municipality, period, known)
     out["parity"] = {
         "title": _("Agreed rate against the reference rate"),
         "header": [

@@ -244,45 +244,46 @@ def requests(municipality, period: Period):
 # --- figures ---------------------------------------------------------------------------------
 
 
-def _sum(queryset, column: str) -> Decimal:
-    return queryset.aggregate(total=Sum(column))["total"] or ZERO
-
-
-def totals(municipality, period: Period) -> Totals:
-    invoiced = _sum(invoice_lines(municipality, period), "amount")
-    allowance = _sum(statement_entries(municipality, period), "amount")
-    return Totals(
-        spend=quantize_money(invoiced + allowance),
-        invoiced=quantize_money(invoiced),
-        allowance=quantize_money(allowance),
-        hours=_sum(approved_entries(municipality, period), "hours"),
-        engagements=engagements(municipality, period).count(),
-        requests=requests(municipality, period).count(),
-    )
-
-
 @dataclass
-class _Engagements:
-    """Spend, hours and dimension keys per engagement: every breakdown is a regrouping of these,
-    so the dashboard reads the big tables once instead of once per breakdown."""
+class Facts:
+    """Spend (per engagement and month), hours and dimension keys per engagement, read once:
+    the totals, every breakdown, spend over time and hours by way of payment are regroupings
+    of these, so the dashboard scans the big tables once instead of once per figure."""
 
-    spend: dict
-    hours: dict
-    counted: set
-    attributes: dict  # engagement id → values row
-    languages: dict  # request id → [(language id, values row)]
+    invoiced: dict  # (engagement id, month) → amount
+    allowance: dict  # (engagement id, month) → amount
+    hours: dict  # engagement id → hours
+    counted: set  # live engagements overlapping the period
+    attributes: dict  # engagement id → values row of its dimension keys and labels
+    languages: dict  # request id → [(language id, label values)]
+
+    def spend_of(self, engagement_id) -> Decimal:
+        return self._spend.get(engagement_id, ZERO)
+
+    def __post_init__(self):
+        self._spend = defaultdict(lambda: ZERO)
+        for source in (self.invoiced, self.allowance):
+            for (engagement_id, _month), amount in source.items():
+                self._spend[engagement_id] += amount
 
 
-def _engagement_figures(municipality, period: Period) -> _Engagements:
-    spend = defaultdict(lambda: ZERO)
-    for queryset, path in (
-        (invoice_lines(municipality, period), "engagement_id"),
-        (statement_entries(municipality, period), "time_entry__engagement_id"),
-    ):
-        for engagement_id, total in (
-            queryset.values_list(path).annotate(total=Sum("amount")).order_by()
-        ):
-            spend[engagement_id] += total
+def _by_engagement_and_month(queryset, engagement: str, document: str) -> dict:
+    return {
+        (row[engagement], row["month"]): row["total"]
+        for row in queryset.annotate(month=TruncMonth(f"{document}__period_start"))
+        .values(engagement, "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+
+
+def facts(municipality, period: Period) -> Facts:
+    invoiced = _by_engagement_and_month(
+        invoice_lines(municipality, period), "engagement_id", "invoice"
+    )
+    allowance = _by_engagement_and_month(
+        statement_entries(municipality, period), "time_entry__engagement_id", "statement"
+    )
     hours = dict(
         approved_entries(municipality, period)
         .values_list("engagement_id")
@@ -290,8 +291,8 @@ def _engagement_figures(municipality, period: Period) -> _Engagements:
         .order_by()
     )
     counted = set(engagements(municipality, period).values_list("pk", flat=True))
-    wanted = set(spend) | set(hours) | counted
-    paths = {"request_id"} | {
+    wanted = {e for e, _ in invoiced} | {e for e, _ in allowance} | set(hours) | counted
+    paths = {"request_id", "compensation_mode"} | {
         path for d in DIMENSIONS if d.slug != "language" for path in (d.key, *d.labels)
     } - {"partner_kind"}
     attributes = {
@@ -302,36 +303,49 @@ def _engagement_figures(municipality, period: Period) -> _Engagements:
         if row["pk"] in wanted
     }
     languages = defaultdict(list)
-    request_ids = {row["request_id"] for row in attributes.values() if row["request_id"]}
-    for row in RequestLanguage.objects.filter(request_id__in=request_ids).values(
-        "request_id", "language_id", "language__name_nl", "language__name_en"
-    ):
+    for row in RequestLanguage.objects.filter(
+        request__engagements__municipality=municipality
+    ).values("request_id", "language_id", "language__name_nl", "language__name_en"):
         labels = {
             "request__languages__language__name_nl": row["language__name_nl"],
             "request__languages__language__name_en": row["language__name_en"],
         }
         languages[row["request_id"]].append((row["language_id"], labels))
-    return _Engagements(dict(spend), hours, counted, attributes, languages)
+    return Facts(invoiced, allowance, hours, counted, attributes, languages)
 
 
-def _keys(figures_: _Engagements, dimension: Dimension, engagement_id: int) -> list[tuple]:
+def totals(municipality, period: Period, known: Facts | None = None) -> Totals:
+    known = known or facts(municipality, period)
+    invoiced = sum(known.invoiced.values(), ZERO)
+    allowance = sum(known.allowance.values(), ZERO)
+    return Totals(
+        spend=quantize_money(invoiced + allowance),
+        invoiced=quantize_money(invoiced),
+        allowance=quantize_money(allowance),
+        hours=sum(known.hours.values(), ZERO),
+        engagements=len(known.counted),
+        requests=requests(municipality, period).count(),
+    )
+
+
+def _keys(known: Facts, dimension: Dimension, engagement_id: int) -> list[tuple]:
     """[(key, label values)] of one engagement along one dimension (several for languages)."""
-    row = figures_.attributes[engagement_id]
+    row = known.attributes[engagement_id]
     if dimension.slug == "language":
-        return figures_.languages.get(row["request_id"]) or [(None, {})]
+        return known.languages.get(row["request_id"]) or [(None, {})]
     return [(row[dimension.key], {path: row[path] for path in dimension.labels})]
 
 
-def _breakdown(figures_: _Engagements, dimension: Dimension) -> Breakdown:
+def _breakdown(known: Facts, dimension: Dimension) -> Breakdown:
     rows: dict[object, Row] = {}
-    for engagement_id in figures_.attributes:
-        for key, label_values in _keys(figures_, dimension, engagement_id):
+    for engagement_id in known.attributes:
+        for key, label_values in _keys(known, dimension, engagement_id):
             row = rows.get(key)
             if row is None:
                 row = rows[key] = Row(key=key, label=dimension.label(label_values, key))
-            row.spend += figures_.spend.get(engagement_id, ZERO)
-            row.hours += figures_.hours.get(engagement_id, ZERO)
-            row.engagements += engagement_id in figures_.counted
+            row.spend += known.spend_of(engagement_id)
+            row.hours += known.hours.get(engagement_id, ZERO)
+            row.engagements += engagement_id in known.counted
     for row in rows.values():
         row.spend = quantize_money(row.spend)
         row.suppressed = dimension.suppress and row.engagements < SMALL_COUNT
@@ -339,36 +353,30 @@ def _breakdown(figures_: _Engagements, dimension: Dimension) -> Breakdown:
     return Breakdown(dimension=dimension, rows=ordered)
 
 
-def breakdowns(municipality, period: Period) -> list[Breakdown]:
-    """Every breakdown of the dashboard, from one pass over the records."""
-    figures_ = _engagement_figures(municipality, period)
-    return [_breakdown(figures_, dimension) for dimension in DIMENSIONS]
+def breakdowns(municipality, period: Period, known: Facts | None = None) -> list[Breakdown]:
+    """Every breakdown of the dashboard."""
+    known = known or facts(municipality, period)
+    return [_breakdown(known, dimension) for dimension in DIMENSIONS]
 
 
 def breakdown(municipality, period: Period, dimension: Dimension) -> Breakdown:
-    return _breakdown(_engagement_figures(municipality, period), dimension)
+    return _breakdown(facts(municipality, period), dimension)
 
 
-def spend_by_month(municipality, period: Period) -> list[tuple]:
+def spend_by_month(municipality, period: Period, known: Facts | None = None) -> list[tuple]:
     """[(first day of month, spend)] for every month of the period, zero where nothing was."""
+    known = known or facts(municipality, period)
     spend = defaultdict(lambda: ZERO)
-    for queryset, document in (
-        (invoice_lines(municipality, period), "invoice"),
-        (statement_entries(municipality, period), "statement"),
-    ):
-        grouped = (
-            queryset.annotate(month=TruncMonth(f"{document}__period_start"))
-            .values("month")
-            .annotate(total=Sum("amount"))
-            .order_by()
-        )
-        for row in grouped:
-            spend[row["month"]] += row["total"]
+    for source in (known.invoiced, known.allowance):
+        for (_engagement, month), amount in source.items():
+            spend[month.date() if hasattr(month, "date") else month] += amount
     return [(month, quantize_money(spend[month])) for month in period.months()]
 
 
-def footing(municipality, period: Period) -> Footing:
+def footing(municipality, period: Period, known: Facts | None = None) -> Footing:
+    known = known or facts(municipality, period)
     scoped = engagements(municipality, period)
+    english = (get_language() or "nl").startswith("en")
     parity = []
     for row in (
         scoped.filter(reference_rate__gt=0)
@@ -381,7 +389,6 @@ def footing(municipality, period: Period) -> Footing:
         )
         .order_by("activity__name_nl")
     ):
-        english = (get_language() or "nl").startswith("en")
         parity.append(
             {
                 "activity": row["activity__name_en" if english else "activity__name_nl"],
@@ -392,25 +399,25 @@ def footing(municipality, period: Period) -> Footing:
                 "index": round(float(row["agreed"] / row["reference"]), 2),
             }
         )
-    hours = approved_entries(municipality, period)
-    total_hours = _sum(hours, "hours")
+    by_mode = defaultdict(lambda: ZERO)
+    for engagement_id, hours in known.hours.items():
+        by_mode[known.attributes[engagement_id]["compensation_mode"]] += hours
+    total_hours = sum(by_mode.values(), ZERO)
     hours_by_mode = [
         {
-            "mode": str(CompensationMode(row["engagement__compensation_mode"]).label),
-            "hours": row["hours"],
-            "share": float(row["hours"] / total_hours) if total_hours else 0.0,
+            "mode": str(CompensationMode(mode).label),
+            "hours": hours,
+            "share": float(hours / total_hours) if total_hours else 0.0,
         }
-        for row in hours.values("engagement__compensation_mode")
-        .annotate(hours=Sum("hours"))
-        .order_by("-hours")
+        for mode, hours in sorted(by_mode.items(), key=lambda item: -item[1])
     ]
     published = requests(municipality, period)
     matched = published.annotate(
         first_engagement=Min("engagements__created_at", filter=~Q(engagements__status="cancelled"))
     ).filter(first_engagement__isnull=False)
     days = [
-        (row.first_engagement - row.created_at).total_seconds() / 86400
-        for row in matched.only("created_at")
+        (created - first).total_seconds() / -86400
+        for created, first in matched.values_list("created_at", "first_engagement")
     ]
     return Footing(
         parity=parity,
