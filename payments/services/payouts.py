@@ -312,7 +312,7 @@ def create_sepa_batch(*, actor, execution_date: date | None = None) -> SepaBatch
     execution_date = execution_date or timezone.localdate() + timedelta(days=1)
     with transaction.atomic():
         payouts = list(
-            Payout.objects.select_for_update()
+            Payout.objects.select_for_update(of=("self",))
             .filter(state=PayoutState.PENDING, method=PayoutMethod.SEPA)
             .select_related("partner", "invoice", "statement")
             .order_by("pk")
