@@ -1,0 +1,63 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from payments.models import Payment
+from payments.services import payments as services
+from tests.factories import UserFactory
+from tests.payments.money_factories import care_payer, issue_invoice, partner
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pay_page_shows_reference_and_simulated_card_for_own_invoices_only(client):
+    customer, coordinator = care_payer()
+    invoice = issue_invoice(customer=customer, supplier=partner())
+    _other, outsider = care_payer(name="Andere Zorg")
+
+    client.force_login(coordinator)
+    page = client.get(reverse("money:pay"))
+    assert invoice.payment_reference in page.content.decode()
+    assert "simulated" in page.content.decode()
+    assert "js.stripe.com" not in page.content.decode()
+
+    response = client.post(reverse("money:pay"), {"invoice": [invoice.pk], "method": "card"})
+    payment = Payment.objects.get()
+    assert response.url == reverse("money:payment_detail", args=[payment.pk])
+
+    client.force_login(outsider)
+    assert invoice.payment_reference not in client.get(reverse("money:pay")).content.decode()
+    assert client.get(reverse("money:payment_detail", args=[payment.pk])).status_code == 404
+
+
+def test_staff_records_transfer_and_downloads_sepa_file(client):
+    customer, _ = care_payer()
+    invoice = issue_invoice(customer=customer, supplier=partner())
+    client.force_login(UserFactory(is_staff=True))
+
+    client.post(
+        reverse("money:staff"),
+        {"action": "bank_transfer", "reference": invoice.payment_reference, "amount": "100,00"},
+    )
+    client.post(reverse("money:staff"), {"action": "sepa_batch"})
+    from payments.models import SepaBatch
+
+    batch = SepaBatch.objects.get()
+    download = client.get(reverse("money:sepa_download", args=[batch.pk]))
+    assert download["Content-Type"] == "application/xml"
+    assert b"pain.001.001.09" in download.content
+
+
+def test_partner_payouts_page_hides_other_partners(client):
+    customer, _ = care_payer()
+    staff = UserFactory(is_staff=True)
+    mine, theirs = partner(), partner()
+    for supplier, amount in ((mine, Decimal("11.00")), (theirs, Decimal("99.00"))):
+        document = issue_invoice(customer=customer, supplier=supplier, subtotal=amount)
+        services.record_bank_transfer(
+            actor=staff, reference=document.payment_reference, amount=amount
+        )
+    client.force_login(mine.user)
+    page = client.get(reverse("money:my_payouts")).content.decode()
+    assert "11.00" in page and "99.00" not in page
