@@ -21,13 +21,19 @@ from marketplace.money import quantize_money
 TRANSIENT_ERRORS = (stripe.APIConnectionError, stripe.RateLimitError)
 
 
+def _http_client() -> stripe.HTTPClient:
+    """The transport under every Stripe call (tests swap in one that replays recorded payloads
+    for the calls localstripe does not serve)."""
+    return stripe.UrllibClient()
+
+
 def stripe_client(
     *, api_key: str | None = None, api_base: str | None = None
 ) -> stripe.StripeClient:
     return stripe.StripeClient(
         api_key or settings.STRIPE_SECRET_KEY or "sk_test_missing",
         base_addresses={"api": api_base or settings.STRIPE_API_BASE},
-        http_client=stripe.UrllibClient(),
+        http_client=_http_client(),
         max_network_retries=2,
     )
 

@@ -2,10 +2,14 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
 
 from payments.models import Payout
-from payments.services.payouts import TransientPayoutError, backoff, send_payout
+from payments.services.payouts import (
+    TransientPayoutError,
+    backoff,
+    send_due_payouts,
+    send_payout,
+)
 
 
 @shared_task(bind=True, max_retries=None)
@@ -24,12 +28,4 @@ def send_payout_task(self, payout_id: int) -> str:
 @shared_task
 def retry_stale_payouts_task(limit: int = 100) -> int:
     """Beat, every 10 minutes: send pending Connect payouts that are due (a lost task, a crash)."""
-    due = Payout.objects.due(timezone.now()).order_by("pk").values_list("pk", flat=True)[:limit]
-    sent = 0
-    for payout_id in due:
-        try:
-            send_payout(payout_id)
-            sent += 1
-        except TransientPayoutError:
-            break  # Stripe is down: the next run tries again
-    return sent
+    return send_due_payouts(limit=limit)

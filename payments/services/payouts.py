@@ -124,9 +124,9 @@ def claim(payout_id: int, *, now=None) -> Payout | None:
     return Payout.objects.get(pk=payout_id) if claimed == 1 else None
 
 
-def send_payout(payout_id: int) -> Payout:
+def send_payout(payout_id: int, *, now=None) -> Payout:
     """Send one Connect payout. Raises TransientPayoutError when it should be retried."""
-    payout = claim(payout_id)
+    payout = claim(payout_id, now=now)
     if payout is None:
         return Payout.objects.get(pk=payout_id)
     account = PartnerPayoutAccount.objects.get(partner=payout.partner)
@@ -157,6 +157,20 @@ def send_payout(payout_id: int) -> Payout:
     return _transition(
         payout, PayoutState.PENDING, PayoutState.SENT, sent_at=timezone.now(), claimed_until=None
     )
+
+
+def send_due_payouts(*, now=None, limit: int = 100) -> int:
+    """Send pending Connect payouts that are due (their task was lost, or a retry is due)."""
+    now = now or timezone.now()
+    due = Payout.objects.due(now).order_by("pk").values_list("pk", flat=True)[:limit]
+    sent = 0
+    for payout_id in list(due):
+        try:
+            if send_payout(payout_id, now=now).state == PayoutState.SENT:
+                sent += 1
+        except TransientPayoutError:
+            break  # Stripe is down: the next run tries again
+    return sent
 
 
 def _retry_later(payout: Payout, error: str) -> Payout:
