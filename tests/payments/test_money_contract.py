@@ -108,7 +108,7 @@ def test_ideal_checkout_then_completed_session_pays_the_invoice(stripe_settings,
 
     assert started.checkout_url.startswith("https://checkout.stripe.com/")
     session_id = started.payment.stripe_checkout_session_id
-    sent = [c for c in replay.calls if c[1] == "/v1/checkout/sessions"][0]
+    sent = next(c for c in replay.calls if c[1] == "/v1/checkout/sessions")
     assert sent[2]["payment_method_types[0]"] == "ideal"
     assert sent[2]["line_items[0][price_data][unit_amount]"] == "10000"
     # Stripe made and confirmed a PaymentIntent behind the hosted page (here: on localstripe).
