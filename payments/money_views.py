@@ -98,8 +98,9 @@ def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("money:payment_detail", payment.pk)
-    payment = (
-        payment_services.sync_payment(payment=payment) if settings.STRIPE_SECRET_KEY else payment
+    payment = payment_services.sync_payment(payment=payment)
+    client_secret = (
+        payment_services.client_secret_for(payment=payment) if settings.STRIPE_JS_ENABLED else ""
     )
     return render(
         request,
@@ -109,6 +110,7 @@ def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "allocations": payment.allocations.select_related("invoice", "statement"),
             "refunds": payment.refunds.all(),
             "stripe_js": settings.STRIPE_JS_ENABLED,
+            "client_secret": client_secret,
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "simulated": not settings.STRIPE_SECRET_KEY,
         },

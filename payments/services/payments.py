@@ -328,10 +328,20 @@ def apply_checkout_session(session) -> Payment | None:
 def sync_payment(*, payment: Payment) -> Payment:
     """Fetch the payment's state from Stripe now (the pay page's return, staff)."""
     if payment.stripe_payment_intent_id and payment.state not in FINAL_PAYMENT_STATES:
-        return apply_payment_intent(
-            gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
-        )
+        try:
+            intent = gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
+        except stripe.StripeError as error:
+            logger.warning("payment %s: could not fetch from Stripe: %s", payment.pk, error)
+            return payment  # the webhook will bring it in line
+        return apply_payment_intent(intent)
     return payment
+
+
+def client_secret_for(*, payment: Payment) -> str:
+    """The PaymentIntent's client secret, for Stripe.js to confirm a payment still in flight."""
+    if payment.stripe_payment_intent_id and payment.state in IN_FLIGHT_STATES:
+        return gateway.retrieve_payment_intent(payment.stripe_payment_intent_id).client_secret
+    return ""
 
 
 def _settle(payment: Payment) -> None:

@@ -61,3 +61,40 @@ def test_partner_payouts_page_hides_other_partners(client):
     client.force_login(mine.user)
     page = client.get(reverse("money:my_payouts")).content.decode()
     assert "11.00" in page and "99.00" not in page
+
+
+def test_production_pay_page_confirms_with_stripe_js(settings, stripe_settings, client):
+    settings.STRIPE_JS_ENABLED = True
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_brugwerk"
+    customer, coordinator = care_payer()
+    invoice = issue_invoice(customer=customer, supplier=partner())
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("money:pay"), {"invoice": [invoice.pk], "method": "card"}, follow=True
+    )
+
+    page = response.content.decode()
+    payment = Payment.objects.get()
+    assert payment.stripe_payment_intent_id and payment.state == "pending"
+    assert "https://js.stripe.com/v3/" in page
+    assert f'data-client-secret="{payment.stripe_payment_intent_id}_secret_' in page
+    assert "simulated" not in page
+
+
+def test_staff_marks_simulated_payment_and_invoice_shows_paid(client):
+    customer, coordinator = care_payer()
+    invoice = issue_invoice(customer=customer, supplier=partner())
+    client.force_login(coordinator)
+    client.post(reverse("money:pay"), {"invoice": [invoice.pk], "method": "card"})
+    payment = Payment.objects.get()
+
+    client.force_login(UserFactory(is_staff=True))
+    client.post(reverse("money:payment_detail", args=[payment.pk]), {"action": "mark_paid"})
+
+    invoice.refresh_from_db()
+    assert invoice.payment_status == "paid"
+    from django.template.loader import render_to_string
+
+    snippet = render_to_string("money/_document_payments.html", {"document": invoice})
+    assert "Paid" in snippet and invoice.payment_reference in snippet
