@@ -168,6 +168,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules beyond each app's tasks.py (autodiscovered).
+CELERY_IMPORTS = ["payments.payment_tasks"]
 CELERY_BEAT_SCHEDULE = {
     "expire-organisation-invitations": {
         "task": "marketplace.tasks.expire_invitations_task",

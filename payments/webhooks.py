@@ -75,6 +75,8 @@ def stripe_webhook(request):
             except IntegrityError:
                 return HttpResponse("already applied")  # a concurrent delivery won the insert
             handler(event)
+    except payment_services.NotOurs:
+        return HttpResponse("not a Brugwerk payment")
     except Exception:
         logger.exception("Stripe event %s (%s) failed; Stripe will retry", event.id, event.type)
         return HttpResponse("failed", status=500)

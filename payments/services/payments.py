@@ -118,6 +118,10 @@ def find_by_reference(reference: str):
 # --- Starting a payment ------------------------------------------------------------------------
 
 
+class NotOurs(Exception):
+    """A Stripe object that no Brugwerk payment started (e.g. made in the Stripe dashboard)."""
+
+
 @dataclass
 class Started:
     payment: Payment
@@ -275,11 +279,9 @@ def apply_payment_intent(intent) -> Payment:
         if payment is None:
             metadata = intent.metadata.to_dict() if intent.metadata else {}
             payment_pk = metadata.get("brugwerk_payment")
-            payment = (
-                Payment.objects.select_for_update().filter(pk=payment_pk).first()
-                if payment_pk and payment_pk.isdigit()
-                else None
-            )
+            if not (payment_pk and payment_pk.isdigit()):
+                raise NotOurs(intent.id)
+            payment = Payment.objects.select_for_update().filter(pk=payment_pk).first()
             if payment is None:
                 raise NotFound(f"no payment for {intent.id}")
             payment.stripe_payment_intent_id = intent.id

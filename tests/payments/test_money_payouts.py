@@ -156,3 +156,14 @@ def test_backoff_grows_and_is_bounded():
     assert payouts.backoff(1) == timedelta(minutes=1)
     assert payouts.backoff(3) == timedelta(minutes=4)
     assert payouts.backoff(30) == timedelta(hours=6)
+
+
+def test_payout_tasks_are_registered_and_beat_retries_every_ten_minutes(settings):
+    from marketplace.celery import app
+
+    app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["retry-stale-payouts"]
+
+    assert entry["task"] in app.tasks
+    assert "payments.payment_tasks.send_payout_task" in app.tasks
+    assert entry["schedule"].minute == set(range(0, 60, 10))

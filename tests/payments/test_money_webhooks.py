@@ -115,3 +115,17 @@ def test_unknown_event_is_200_and_failure_is_500(stripe_settings, client):
     missing = _signed(client, url, _event("evt_missing", "pi_doesnotexist"))
     assert missing.status_code == 500
     assert not StripeEvent.objects.filter(event_id="evt_missing").exists()
+
+
+@pytest.mark.django_db
+def test_payment_intent_not_made_by_brugwerk_is_acknowledged(stripe_settings, client):
+    from payments import gateway
+
+    foreign = gateway.create_payment_intent(
+        amount=Decimal("5.00"), method="card", metadata={}, idempotency_key="foreign-1"
+    )
+
+    response = _signed(client, reverse("money:stripe_webhook"), _event("evt_foreign", foreign.id))
+
+    assert response.status_code == 200
+    assert not StripeEvent.objects.exists()
