@@ -196,6 +196,12 @@ def _create_payment(*, actor, invoices, statements, method: str) -> Payment:
     return payment
 
 
+def _idempotency_key(payment: Payment, what: str) -> str:
+    """Stable for retries of one call, and unique even when a test database restarts its ids
+    against the same Stripe account (the creation time is part of it)."""
+    return f"brugwerk-{what}-{payment.pk}-{int(payment.created_at.timestamp() * 1000)}"
+
+
 def _metadata(payment: Payment) -> dict[str, str]:
     return {"brugwerk_payment": str(payment.pk)}
 
@@ -221,7 +227,7 @@ def start_payment(
     payment = _create_payment(actor=actor, invoices=invoices, statements=statements, method=method)
     if not settings.STRIPE_SECRET_KEY:
         return Started(payment)
-    key = f"brugwerk-payment-{payment.pk}"
+    key = _idempotency_key(payment, "payment")
     try:
         if method == PaymentMethod.IDEAL:
             session = gateway.create_checkout_session(
@@ -512,7 +518,7 @@ def refund_payment(*, actor, payment: Payment, amount: Decimal, reason: str) -> 
             stripe_refund = gateway.refund_payment_intent(
                 payment.stripe_payment_intent_id,
                 amount=amount,
-                idempotency_key=f"brugwerk-refund-{payment.pk}-{count + 1}",
+                idempotency_key=_idempotency_key(payment, f"refund-{count + 1}"),
             )
             stripe_refund_id = stripe_refund.id
         refund = Refund.objects.create(

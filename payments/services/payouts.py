@@ -8,6 +8,7 @@ putting them in a pain.001 batch file that the platform uploads to its bank.
 """
 
 import logging
+import uuid
 from datetime import date, timedelta
 
 import stripe
@@ -86,7 +87,9 @@ def create_payout_for(document) -> Payout:
         partner=document.supplier,
         amount=document.amount_paid,
         method=PayoutMethod.CONNECT if connect else PayoutMethod.SEPA,
-        idempotency_key=f"brugwerk-payout-{field}-{document.pk}",
+        # Stored, so every retry sends the same key; the random part keeps keys unique when a
+        # (test) database restarts its ids against the same Stripe account.
+        idempotency_key=f"brugwerk-payout-{field}-{document.pk}-{uuid.uuid4().hex[:12]}",
         approved_at=_approved_at(document),
         **{field: document},
     )
@@ -293,7 +296,8 @@ def start_connect_onboarding(*, actor, partner, refresh_url: str, return_url: st
         )
         if not account.stripe_account_id:
             stripe_account = gateway.create_connect_account(
-                email=actor.email, idempotency_key=f"brugwerk-connect-{partner.pk}"
+                email=actor.email,
+                idempotency_key=f"brugwerk-connect-{partner.pk}-{account.pk}",
             )
             account.stripe_account_id = stripe_account.id
             account.method = PayoutMethod.CONNECT

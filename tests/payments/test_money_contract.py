@@ -53,9 +53,9 @@ def test_connect_onboarding_creates_one_account_and_follows_account_updated(
     assert first.url.startswith("https://connect.stripe.com/setup/")
     created = [c for c in replay.calls if c[1] == "/v1/accounts"]
     assert len(created) == 1
-    assert created[0][3] == f"brugwerk-connect-{supplier.pk}"
-    assert created[0][2]["settings[payouts][schedule][interval]"] == "manual"
     account = PartnerPayoutAccount.objects.get(partner=supplier)
+    assert created[0][3] == f"brugwerk-connect-{supplier.pk}-{account.pk}"
+    assert created[0][2]["settings[payouts][schedule][interval]"] == "manual"
     assert account.stripe_account_id == ACCOUNT_ID and not account.connect_ready
 
     replay.account = dict(ACCOUNT_READY)

@@ -98,3 +98,16 @@ def test_staff_marks_simulated_payment_and_invoice_shows_paid(client):
 
     snippet = render_to_string("money/_document_payments.html", {"document": invoice})
     assert "Paid" in snippet and invoice.payment_reference in snippet
+
+
+def test_staff_pages_are_hidden_from_care_organisations(client):
+    _customer, coordinator = care_payer()
+    client.force_login(coordinator)
+
+    assert client.get(reverse("money:staff")).status_code == 404
+    assert client.get(reverse("money:sepa_download", args=[1])).status_code == 404
+    forged = client.post(
+        reverse("money:staff"), {"action": "bank_transfer", "reference": "1", "amount": "5"}
+    )
+    assert forged.status_code == 404
+    assert not Payment.objects.exists()
