@@ -172,6 +172,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules beyond each app's tasks.py (autodiscovered).
+CELERY_IMPORTS = ["payments.payment_tasks"]
 CELERY_BEAT_SCHEDULE = {
     "expire-organisation-invitations": {
         "task": "marketplace.tasks.expire_invitations_task",
@@ -189,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "geo.tasks.purge_geocode_cache_task",
         "schedule": crontab(minute=40, hour=3),
     },
+    "retry-stale-payouts": {
+        "task": "payments.payment_tasks.retry_stale_payouts_task",
+        "schedule": crontab(minute="*/10"),
+    },
     "verify-ledger": {
         "task": "payments.tasks.verify_ledger_task",
         "schedule": crontab(minute=10, hour=4),
@@ -201,6 +207,19 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
+# Load Stripe.js from js.stripe.com on the pay page (production with real keys). Off in local and
+# demo mode: card payment is then simulated and staff mark it.
+STRIPE_JS_ENABLED = env_bool("STRIPE_JS_ENABLED", PRODUCTION and bool(STRIPE_PUBLISHABLE_KEY))
+# Pay partners to Stripe Connect accounts (onboarding link); otherwise by SEPA batch files.
+STRIPE_CONNECT_ENABLED = env_bool("STRIPE_CONNECT_ENABLED", False)
+# The platform's account that care organisations transfer to and SEPA batches are paid from.
+PLATFORM_SEPA_NAME = env_str("PLATFORM_SEPA_NAME", "Stichting Brugwerk")
+PLATFORM_SEPA_IBAN = env_str("PLATFORM_SEPA_IBAN", "NL91ABNA0417164300")
+PLATFORM_SEPA_BIC = env_str("PLATFORM_SEPA_BIC", "ABNANL2A")
+PLATFORM_SEPA_TOWN = env_str("PLATFORM_SEPA_TOWN", "Den Haag")
+PLATFORM_SEPA_COUNTRY = env_str("PLATFORM_SEPA_COUNTRY", "NL")
+# A payout that fails transiently is retried with backoff this many times, then marked failed.
+PAYOUT_MAX_RETRIES = env_int("PAYOUT_MAX_RETRIES", 8)
 
 # Geocoding: the offline gazetteer by default; "nominatim" or "pdok" online, cached and
 # rate-limited (see geo/).

@@ -37,3 +37,63 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 @admin.register(LedgerCheck)
 class LedgerCheckAdmin(ReadOnlyAdmin):
     list_display = ["checked_at", "ok", "entries_checked", "first_broken_seq"]
+
+
+from payments.models import (  # noqa: E402
+    PartnerPayoutAccount,
+    Payment,
+    PaymentAllocation,
+    Payout,
+    Refund,
+    SepaBatch,
+    StripeEvent,
+)
+
+
+class PaymentAllocationInline(admin.TabularInline):
+    model = PaymentAllocation
+    extra = 0
+    can_delete = False
+    readonly_fields = ["invoice", "statement", "amount", "amount_refunded"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "created_at", "customer", "method", "state", "amount", "amount_refunded"]
+    list_filter = ["state", "method"]
+    search_fields = ["stripe_payment_intent_id", "reference", "customer__name"]
+    inlines = [PaymentAllocationInline]
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "created_at", "payment", "amount", "reason"]
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "created_at", "partner", "amount", "method", "state", "attempts"]
+    list_filter = ["state", "method"]
+    search_fields = ["partner__display_name", "stripe_transfer_id", "stripe_payout_id"]
+
+
+@admin.register(SepaBatch)
+class SepaBatchAdmin(ReadOnlyAdmin):
+    list_display = ["message_id", "created_at", "number_of_transactions", "control_sum", "state"]
+    exclude = ["xml"]
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    list_display = ["event_id", "type", "object_id", "received_at"]
+    search_fields = ["event_id", "object_id"]
+
+
+@admin.register(PartnerPayoutAccount)
+class PartnerPayoutAccountAdmin(admin.ModelAdmin):
+    list_display = ["partner", "method", "connect_ready", "town"]
+    readonly_fields = ["stripe_account_id", "connect_ready"]
+    search_fields = ["partner__display_name"]

@@ -8,9 +8,25 @@ from payments.models.documents import (
     PaymentStatus,
 )
 from payments.models.ledger import LedgerCheck, LedgerEntry, LedgerEventKind, LedgerHead
+from payments.models.money_moves import (
+    FINAL_PAYMENT_STATES,
+    PartnerPayoutAccount,
+    Payment,
+    PaymentAllocation,
+    PaymentMethod,
+    PaymentState,
+    Payout,
+    PayoutMethod,
+    PayoutState,
+    Refund,
+    SepaBatch,
+    SepaBatchState,
+    StripeEvent,
+)
 from payments.models.rates import AllowanceCap, RateCard
 
 __all__ = [
+    "FINAL_PAYMENT_STATES",
     "AllowanceCap",
     "AllowanceStatement",
     "BilledTimeEntry",
@@ -22,6 +38,18 @@ __all__ = [
     "LedgerEventKind",
     "LedgerHead",
     "NumberCounter",
+    "PartnerPayoutAccount",
+    "Payment",
+    "PaymentAllocation",
+    "PaymentMethod",
+    "PaymentState",
     "PaymentStatus",
+    "Payout",
+    "PayoutMethod",
+    "PayoutState",
     "RateCard",
+    "Refund",
+    "SepaBatch",
+    "SepaBatchState",
+    "StripeEvent",
 ]
