@@ -98,15 +98,38 @@ def _documents(municipality, period: Period, dimension: str | None, key: str | N
     lines, entries = lines.values("pk"), entries.values("pk")
     invoices = (
         Invoice.objects.filter(pk__in=lines.values("invoice"))
+        .select_related("payout")
         .annotate(in_scope=Sum("lines__amount", filter=Q(lines__in=lines)))
         .order_by("-period_start", "number")
     )
     statements = (
         AllowanceStatement.objects.filter(pk__in=entries.values("statement"))
+        .select_related("payout")
         .annotate(in_scope=Sum("entries__amount", filter=Q(entries__in=entries)))
         .order_by("-period_start", "number")
     )
     return invoices, statements
+
+
+def _attach_ledger_entries(documents: list) -> None:
+    """Each document's ledger rows: its issue (the document itself) and the payments and payout
+    that name it (reference = its number, payee = its supplier)."""
+    if not documents:
+        return
+    condition = Q()
+    for document in documents:
+        condition |= Q(object_type=document._meta.label, object_id=str(document.pk))
+        condition |= Q(reference=document.number, payee_id=document.supplier_id)
+    found = {}
+    for entry in LedgerEntry.objects.filter(condition).order_by("seq"):
+        found.setdefault((entry.object_type, entry.object_id), []).append(entry)
+        found.setdefault((entry.reference, entry.payee_id), []).append(entry)
+    for document in documents:
+        own = found.get((document._meta.label, str(document.pk)), [])
+        named = found.get((document.number, document.supplier_id), [])
+        document.ledger_entries = sorted(
+            {e.pk: e for e in own + named}.values(), key=lambda e: e.seq
+        )
 
 
 @login_required
@@ -115,22 +138,7 @@ def documents(request: HttpRequest) -> HttpResponse:
     dimension, key = request.GET.get("dimension"), request.GET.get("key")
     invoices, statements = _documents(municipality, period, dimension, key)
     invoices, statements = list(invoices[:500]), list(statements[:500])
-    ledger = {}
-    refs = [("payments.Invoice", str(i.pk)) for i in invoices] + [
-        ("payments.AllowanceStatement", str(s.pk)) for s in statements
-    ]
-    if refs:
-        condition = Q()
-        for object_type, object_id in refs:
-            condition |= Q(object_type=object_type, object_id=object_id)
-        for entry in LedgerEntry.objects.filter(condition).order_by("seq"):
-            ledger.setdefault((entry.object_type, entry.object_id), []).append(entry)
-    for invoice in invoices:
-        invoice.ledger_entries = ledger.get(("payments.Invoice", str(invoice.pk)), [])
-    for statement in statements:
-        statement.ledger_entries = ledger.get(
-            ("payments.AllowanceStatement", str(statement.pk)), []
-        )
+    _attach_ledger_entries(invoices + statements)
     context = {
         "municipality": municipality,
         "period": period,

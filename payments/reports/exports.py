@@ -22,6 +22,7 @@ def tables(municipality, period, known: figures.Facts | None = None) -> dict[str
     out = {}
     known = known or figures.facts(municipality, period)
     totals = figures.totals(municipality, period, known)
+    footing = figures.footing(municipality, period, known)
     out["totals"] = {
         "title": _("Totals"),
         "header": [_("Figure"), _("Value")],
@@ -32,6 +33,9 @@ def tables(municipality, period, known: figures.Facts | None = None) -> dict[str
             [_("Approved hours"), totals.hours],
             [_("Engagements"), totals.engagements],
             [_("Support requests"), totals.requests],
+            [_("Paid out to partners (€)"), footing.paid_out],
+            [_("Median days from approval to payout"), footing.payout_days_median],
+            [_("90th percentile days from approval to payout"), footing.payout_days_p90],
         ],
     }
     out["months"] = {
@@ -62,7 +66,6 @@ def tables(municipality, period, known: figures.Facts | None = None) -> dict[str
                 for row in breakdown.rows
             ],
         }
-    footing = figures.footing(municipality, period, known)
     out["parity"] = {
         "title": _("Agreed rate against the reference rate"),
         "header": [

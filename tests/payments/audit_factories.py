@@ -16,6 +16,10 @@ from payments.models import (
     Invoice,
     InvoiceLine,
     LedgerEventKind,
+    PaymentStatus,
+    Payout,
+    PayoutMethod,
+    PayoutState,
 )
 from payments.numbering import next_number, payment_reference
 from tests.factories import (
@@ -193,6 +197,8 @@ def build_audit_world() -> dict:
     credit_note = _invoice([credited.lines.get().entries.get().time_entry], credit_of=credited)
     statement = _statement([_approved(volunteer, "3.00"), _approved(volunteer, "2.00")])
     delft_invoice = _invoice([_approved(elsewhere, "7.00")])
+    _paid_out(invoice, days=6)
+    _paid_out(statement, days=3)
     return {
         "haag": haag,
         "delft": delft,
@@ -205,3 +211,22 @@ def build_audit_world() -> dict:
         "haag_auditor": _auditor(haag),
         "delft_auditor": _auditor(delft),
     }
+
+
+def _paid_out(document, *, days: int):
+    """The document paid in full and its payout paid `days` after approval."""
+    paid_at = timezone.now()
+    type(document).objects.filter(pk=document.pk).update(
+        amount_paid=document.total, payment_status=PaymentStatus.PAID
+    )
+    return Payout.objects.create(
+        partner=document.supplier,
+        **{"invoice" if isinstance(document, Invoice) else "statement": document},
+        amount=document.total,
+        method=PayoutMethod.SEPA,
+        state=PayoutState.PAID,
+        idempotency_key=f"audit-{document._meta.model_name}-{document.pk}",
+        approved_at=paid_at - timedelta(days=days),
+        paid_at=paid_at,
+        days_to_payout=days,
+    )

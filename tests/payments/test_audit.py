@@ -44,6 +44,15 @@ def test_totals_reconcile_with_the_documents_both_ways(audit):
             assert sum(row.hours for row in rows) == totals.hours, dimension.slug
 
 
+def test_payouts_reconcile_and_give_the_days_from_approval(audit):
+    footing = figures.footing(audit["haag"], year(AUDIT_YEAR))
+
+    assert footing.paid_out == audit["invoice"].total + audit["statement"].total
+    assert footing.payouts_counted == 2
+    assert footing.payout_days_median == 4.5
+    assert footing.payout_days_p90 == 6
+
+
 def test_the_documents_behind_a_figure_add_up_to_it_with_their_ledger_rows(client, audit):
     client.force_login(audit["haag_auditor"])
     care = audit["care"]
