@@ -206,7 +206,7 @@ def hourly_cap_for(profile: PartnerProfile, on_date: date) -> HourlyCap:
     )
 
 
-def _refuse_crossing(
+def refuse_crossing(
     profile: PartnerProfile, on_date: date, amount: Decimal, usage: AllowanceUsage
 ) -> None:
     cap = usage.cap
@@ -251,7 +251,7 @@ def ensure_within_caps(
     monthly or yearly cap (all organisations together). Returns the usage before the amount."""
     amount = quantize_money(amount)
     usage = allowance_usage(profile, on_date.year, on_date.month, exclude_entry=exclude_entry)
-    _refuse_crossing(profile, on_date, amount, usage)
+    refuse_crossing(profile, on_date, amount, usage)
     return usage
 
 
