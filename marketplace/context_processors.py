@@ -27,10 +27,12 @@ def navigation(request) -> dict:
         ):
             items.append((reverse("requests:list"), _("Support requests")))
             items.append((reverse("engagements:list"), _("Engagements")))
+            items.append((reverse("statements:list"), _("Allowance statements")))
         if roles & {Role.KEY_PERSON, Role.ADMIN} or user.partner_profiles.exists():
             items.append((reverse("partners:mine"), _("Partner profiles")))
             items.append((reverse("requests:for_you"), _("Open requests for you")))
             items.append((reverse("engagements:invitations"), _("Invitations")))
+            items.append((reverse("statements:mine"), _("My allowance")))
         if user.is_staff:
             items.append((reverse("admin:index"), _("Platform admin")))
         return {
