@@ -52,11 +52,13 @@ def euro(amount) -> str:
 
 
 def cap_for_year(year: int) -> AllowanceCap:
-    cap = AllowanceCap.objects.filter(year=year).first()
+    """The caps of `year`; until staff record a new year's figures, the latest earlier year's
+    stay in force (they have only ever risen), so work is never blocked by a missing row."""
+    cap = AllowanceCap.objects.filter(year__lte=year).order_by("-year").first()
     if cap is None:
         raise DomainError(
             _(
-                "No volunteer allowance caps are recorded for %(year)s yet; platform staff add "
+                "No volunteer allowance caps are recorded for %(year)s; platform staff add "
                 "them in the admin before allowances for that year can be paid."
             )
             % {"year": year},
@@ -312,7 +314,7 @@ def ensure_entry_within_caps(entry: TimeEntry) -> None:
 
 def allowance_notice(profile: PartnerProfile, on_date: date) -> str | None:
     """A warning once the month's or the year's allowance reaches 80% of its cap, else None."""
-    if not AllowanceCap.objects.filter(year=on_date.year).exists():
+    if not AllowanceCap.objects.filter(year__lte=on_date.year).exists():
         return None
     usage = allowance_usage(profile, on_date.year, on_date.month)
     cap = usage.cap

@@ -222,10 +222,12 @@ def test_an_agreed_rate_above_the_hourly_cap_needs_a_reason():
     )
 
 
-def test_a_year_without_caps_is_refused_clearly():
+def test_a_later_year_keeps_the_last_recorded_caps_and_an_earlier_one_is_refused():
+    usage = ensure_within_caps(volunteer(), date(2031, 1, 5), Decimal("10"))
+    assert usage.cap.year == 2026
     with pytest.raises(DomainError) as refused:
-        ensure_within_caps(volunteer(), date(2031, 1, 5), Decimal("10"))
-    assert "No volunteer allowance caps are recorded for 2031" in refused.value.message
+        ensure_within_caps(volunteer(), date(2020, 1, 5), Decimal("10"))
+    assert "No volunteer allowance caps are recorded for 2020" in refused.value.message
 
 
 def test_only_the_care_side_changes_compensation_and_not_back_across_the_cap():

@@ -94,4 +94,4 @@ def test_usage_rejects_bad_parameters_as_problems(api_client, issued):
     response = api_client.get(USAGE, {"month": 13})
     assert response.status_code == 400
     assert response.json()["invalidParams"][0]["name"] == "month"
-    assert api_client.get(USAGE, {"year": 2031, "month": 1}).status_code == 400
+    assert api_client.get(USAGE, {"year": 2020, "month": 1}).status_code == 400
