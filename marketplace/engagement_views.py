@@ -362,9 +362,19 @@ def _engagement_page(
             "can_cancel": (is_care or is_partner) and active,
             "complete_form": complete_form or CompleteForm(),
             "cancel_form": cancel_form or CancelForm(),
+            "allowance_notice": _allowance_notice(engagement) if is_care or is_partner else None,
         },
         status=status,
     )
+
+
+def _allowance_notice(engagement) -> str | None:
+    """The volunteer nears an allowance cap (payments.allowance): shown on allowance work."""
+    from payments.allowance import allowance_notice
+
+    if engagement.compensation_mode != CompensationMode.ALLOWANCE:
+        return None
+    return allowance_notice(engagement.partner, timezone.localdate())
 
 
 @login_required

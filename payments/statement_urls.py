@@ -11,4 +11,9 @@ urlpatterns = [
     path("mine/", views.my_allowance, name="mine"),
     path("<int:pk>/", views.statement_detail, name="detail"),
     path("<int:pk>/pdf/", views.statement_pdf, name="pdf"),
+    path(
+        "engagements/<int:engagement_pk>/compensation/",
+        views.engagement_compensation,
+        name="compensation",
+    ),
 ]

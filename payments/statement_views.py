@@ -13,13 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from marketplace.engagement_selectors import is_care_side
+from marketplace.engagement_selectors import engagements_visible_to, is_care_side
 from marketplace.errors import DomainError
+from marketplace.views import form_error
+from partners.models import CompensationMode
 from payments import statement_selectors as selectors
 from payments.allowance import allowance_notice, allowance_usage, hourly_cap_for
+from payments.services.compensation import engagement_change_compensation
 from payments.services.statements import previous_month, statements_issue_for_month
 from payments.statement_tasks import render_statement_pdf_task
 from payments.storage import document_storage
+from requests.privacy import validate_no_personal_data
 
 PAGE_SIZE = 25
 
@@ -40,6 +44,24 @@ class IssueMonthForm(forms.Form):
         if month > timezone.localdate():
             raise forms.ValidationError(_("Choose this month or an earlier one."))
         return month
+
+
+class CompensationForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=gettext_lazy("Pay this work as"),
+        choices=CompensationMode.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Why"),
+        max_length=1000,
+        validators=[validate_no_personal_data],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "For example: the volunteer reached the yearly allowance maximum. Hours already "
+            "on a statement or invoice stay there; the rest is paid the new way."
+        ),
+    )
 
 
 def _usage_block(profile, today):
@@ -127,10 +149,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ).order_by("time_entry__work_date", "time_entry__pk")
     notice = None
     if is_care_side(request.user, statement.customer_id):
-        try:
-            notice = allowance_notice(statement.supplier, timezone.localdate())
-        except DomainError:
-            notice = None
+        notice = allowance_notice(statement.supplier, timezone.localdate())
     return render(
         request,
         "statements/statement_detail.html",
@@ -150,4 +169,36 @@ def statement_pdf(request: HttpRequest, pk: int) -> FileResponse:
         as_attachment=True,
         filename=f"{statement.number}.pdf",
         content_type="application/pdf",
+    )
+
+
+@login_required
+def engagement_compensation(request: HttpRequest, engagement_pk: int) -> HttpResponse:
+    """The care side switches how an engagement is paid, e.g. to invoice at the allowance cap."""
+    engagement = get_object_or_404(
+        engagements_visible_to(request.user).select_related("partner", "organisation"),
+        pk=engagement_pk,
+    )
+    if not is_care_side(request.user, engagement.organisation_id):
+        raise Http404
+    form = CompensationForm(request.POST or None, initial={"mode": engagement.compensation_mode})
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement_change_compensation(
+                actor=request.user,
+                engagement=engagement,
+                mode=form.cleaned_data["mode"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("The compensation has been changed."))
+            return redirect("engagements:detail", pk=engagement.pk)
+    notice = allowance_notice(engagement.partner, timezone.localdate())
+    return render(
+        request,
+        "statements/compensation.html",
+        {"engagement": engagement, "form": form, "notice": notice},
+        status=400 if request.method == "POST" else 200,
     )

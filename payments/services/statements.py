@@ -131,10 +131,11 @@ def statement_issue(
     nothing left to state). `actor` None is the scheduled run. Raises AllowanceCapExceeded when
     the statement would cross a cap, after recording the refusal for the coordinators."""
     result = _issue(actor=actor, partner=partner, organisation=organisation, year=year, month=month)
-    if isinstance(result, AllowanceCapExceeded):
+    if isinstance(result, tuple):
+        refusal, engagement_ids = result
         # Recorded after the issuing transaction rolled back, so the notice stays.
-        _record_refusal(actor, partner, organisation, year, month, result.message)
-        raise result
+        _record_refusal(actor, partner, organisation, year, month, refusal.message, engagement_ids)
+        raise refusal
     return result
 
 
@@ -159,7 +160,7 @@ def _issue(*, actor, partner, organisation, year, month):
         return None
     refusal = _refusal(partner, entries, year, month)
     if refusal is not None:
-        return refusal
+        return refusal, sorted({e.engagement_id for e in entries})
     amounts = {e.pk: entry_amount(e) for e in entries}
     total = sum(amounts.values(), ZERO)
     hours = sum((e.hours for e in entries), ZERO)
@@ -224,7 +225,9 @@ def _issue(*, actor, partner, organisation, year, month):
     return statement
 
 
-def _record_refusal(actor, partner, organisation, year, month, message: str) -> None:
+def _record_refusal(
+    actor, partner, organisation, year, month, message: str, engagement_ids: list[int]
+) -> None:
     logger.warning(
         "allowance statement refused: partner#%s organisation#%s %s-%02d (cap)",
         partner.pk,
@@ -240,6 +243,7 @@ def _record_refusal(actor, partner, organisation, year, month, message: str) -> 
         year=year,
         month=month,
         message=message,
+        engagements=engagement_ids,
     )
 
 

@@ -115,3 +115,38 @@ def test_a_month_in_the_future_is_refused_on_the_field(client):
     response = client.post(reverse("statements:list"), {"month": "2099-01"})
     assert response.status_code == 200
     assert "Choose this month or an earlier one." in response.content.decode()
+
+
+def test_a_coordinator_switches_a_capped_volunteer_to_invoice(client):
+    team = care_organisation(name="Jeugdteam Noord")
+    mebrat = volunteer(display_name="Mebrat")
+    received_before(mebrat, "215.00", range(1, 11))
+    engagement = allowance_engagement(mebrat, team)
+    approved_entry(engagement, date(2026, 11, 3), 12)
+    _login(client, coordinator_of(team))
+    client.post(reverse("statements:list"), {"month": "2026-11"})
+    listing = client.get(reverse("statements:list")).content.decode()
+    url = reverse("statements:compensation", args=[engagement.pk])
+    assert url in listing  # the refusal links to the switch
+
+    page = client.get(url)
+    assert page.status_code == 200 and "of the yearly maximum" in page.content.decode()
+    missing = client.post(url, {"mode": "invoice_person"})
+    assert missing.status_code == 400
+    response = client.post(url, {"mode": "invoice_person", "reason": "Cap reached"})
+    assert response.status_code == 302
+    engagement.refresh_from_db()
+    assert engagement.compensation_mode == "invoice_person"
+    detail = client.get(reverse("engagements:detail", args=[engagement.pk])).content.decode()
+    assert url in detail
+
+
+def test_the_switch_is_closed_to_the_volunteer_and_other_organisations(client):
+    engagement = allowance_engagement()
+    url = reverse("statements:compensation", args=[engagement.pk])
+    for user in (engagement.partner.user, coordinator_of(care_organisation())):
+        _login(client, user)
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"mode": "invoice_person", "reason": "x"}).status_code == 404
+    engagement.refresh_from_db()
+    assert engagement.compensation_mode == "allowance"
