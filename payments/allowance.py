@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -271,7 +272,12 @@ def check_agreed_rate(
     reason = (reason or "").strip()
     if compensation_mode != CompensationMode.ALLOWANCE:
         return ""
-    hourly = rate_needs_reason(partner, on_date, rate)
+    try:
+        hourly = rate_needs_reason(partner, on_date, rate)
+    except DomainError:
+        # No caps recorded at all: nothing to hold the rate against yet. Approving hours checks
+        # again once staff have recorded them, so nothing is paid unchecked.
+        return reason[:300]
     if hourly is None:
         return ""
     if not reason:
@@ -288,13 +294,22 @@ def check_agreed_rate(
     return reason
 
 
+def lock_person(profile: PartnerProfile) -> None:
+    """Serialise cap checks of one person across organisations (approvals and statements both
+    take this lock), so two approvals at once cannot each fit and together cross a cap."""
+    if transaction.get_connection().in_atomic_block:
+        PartnerProfile.objects.select_for_update().filter(pk=profile.pk).first()
+
+
 def ensure_entry_within_caps(entry: TimeEntry) -> None:
     """The check before hours on an allowance engagement are approved: the hourly guideline
-    (unless the engagement records a reason) and the monthly and yearly caps."""
+    (unless the engagement records a reason) and the monthly and yearly caps. Call it inside the
+    approving transaction: it locks the volunteer's profile row until that transaction ends."""
     engagement = entry.engagement
     if engagement.compensation_mode != CompensationMode.ALLOWANCE:
         return
     partner = engagement.partner
+    lock_person(partner)
     hourly = rate_needs_reason(partner, entry.work_date, engagement.hourly_rate)
     if hourly is not None and not engagement.rate_above_cap_reason.strip():
         raise AllowanceCapExceeded(

@@ -262,3 +262,21 @@ def test_only_the_care_side_changes_compensation_and_not_back_across_the_cap():
         engagement_change_compensation(
             actor=coordinator, engagement=engagement, mode="allowance", reason="Back"
         )
+
+
+def test_without_any_caps_recorded_agreeing_is_not_blocked_but_approving_is():
+    AllowanceCap.objects.all().delete()
+    partner = volunteer()
+    assert (
+        check_agreed_rate(
+            partner=partner,
+            compensation_mode="allowance",
+            rate=Decimal("9.00"),
+            on_date=date(2026, 3, 1),
+            reason="",
+        )
+        == ""
+    )
+    entry = submitted_entry(allowance_engagement(partner, rate="5.00"), date(2026, 3, 2), 1)
+    with pytest.raises(DomainError):
+        ensure_entry_within_caps(entry)
