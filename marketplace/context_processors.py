@@ -29,12 +29,14 @@ def navigation(request) -> dict:
             items.append((reverse("engagements:list"), _("Engagements")))
             items.append((reverse("hours:to_approve"), _("Hours to approve")))
             items.append((reverse("money:pay"), _("Pay")))
+            items.append((reverse("statements:list"), _("Allowance statements")))
         if roles & {Role.KEY_PERSON, Role.ADMIN} or user.partner_profiles.exists():
             items.append((reverse("partners:mine"), _("Partner profiles")))
             items.append((reverse("requests:for_you"), _("Open requests for you")))
             items.append((reverse("engagements:invitations"), _("Invitations")))
             items.append((reverse("hours:mine"), _("My hours")))
             items.append((reverse("money:my_payouts"), _("My payouts")))
+            items.append((reverse("statements:mine"), _("My allowance")))
         if Role.AUDITOR in roles or user.is_staff:
             items.append((reverse("audit:dashboard"), _("Audit")))
         if user.is_staff:

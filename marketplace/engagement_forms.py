@@ -175,9 +175,21 @@ class BookOfferForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What you agree on, never about a person."),
     )
+    rate_above_cap_reason = forms.CharField(
+        label=_("Reason for a rate above the allowance guideline"),
+        max_length=300,
+        required=False,
+        validators=[validate_no_personal_data],
+        help_text=_(
+            "This partner is paid a volunteer allowance, and this rate is above the legal "
+            "hourly guideline. Say why the rate is right; it is recorded."
+        ),
+    )
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), rate_reason_needed=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not rate_reason_needed:
+            del self.fields["rate_above_cap_reason"]
         organisations = list(organisations)
         if len(organisations) <= 1:
             del self.fields["organisation"]

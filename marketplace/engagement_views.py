@@ -42,6 +42,19 @@ from requests.selectors import organisations_posting_for
 PAGE_SIZE = 20
 
 
+def allowance_rate_needs_reason(partner, rate) -> bool:
+    """Whether agreeing `rate` with `partner` needs a stated reason (an allowance above the
+    legal hourly guideline, today); the service decides for the agreed period."""
+    from payments.allowance import rate_needs_reason
+
+    if partner.compensation_mode != CompensationMode.ALLOWANCE:
+        return False
+    try:
+        return rate_needs_reason(partner, timezone.localdate(), rate) is not None
+    except DomainError:
+        return False
+
+
 def propose_partners(*, actor, request: SupportRequest) -> list | None:
     """Run the matching engine for `request` (it stores Proposal rows and excludes partners
     who declined). None while the engine's service is not installed. The one place that
@@ -251,6 +264,9 @@ def _invitation_page(
             "is_care": is_care,
             "engagement": getattr(invitation, "engagement", None),
             "decline_form": decline_form or DeclineForm(),
+            "rate_reason_needed": is_partner
+            and open_now
+            and allowance_rate_needs_reason(invitation.partner, invitation.partner.hourly_rate),
         },
         status=status,
     )
@@ -266,7 +282,11 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _visible_invitation(request, pk)
     try:
-        engagement = services.invitation_accept(actor=request.user, invitation=invitation)
+        engagement = services.invitation_accept(
+            actor=request.user,
+            invitation=invitation,
+            rate_above_cap_reason=request.POST.get("rate_above_cap_reason", ""),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("engagements:invitation_detail", pk=pk)
@@ -346,9 +366,19 @@ def _engagement_page(
             "parity": parity_percentage(engagement.hourly_rate, engagement.reference_rate),
             "hours_used": hours_used(engagement),
             "cancel_form": cancel_form or CancelForm(),
+            "allowance_notice": _allowance_notice(engagement) if is_care or is_partner else None,
         },
         status=status,
     )
+
+
+def _allowance_notice(engagement) -> str | None:
+    """The volunteer nears an allowance cap (payments.allowance): shown on allowance work."""
+    from payments.allowance import allowance_notice
+
+    if engagement.compensation_mode != CompensationMode.ALLOWANCE:
+        return None
+    return allowance_notice(engagement.partner, timezone.localdate())
 
 
 @login_required
@@ -409,7 +439,13 @@ def offer_book(request: HttpRequest, offer_pk: int) -> HttpResponse:
     organisations = organisations_posting_for(request.user)
     if not organisations:
         raise PermissionDenied(_("Only coordinators of a care organisation can book an offer."))
-    form = BookOfferForm(request.POST or None, organisations=organisations)
+    form = BookOfferForm(
+        request.POST or None,
+        organisations=organisations,
+        rate_reason_needed=allowance_rate_needs_reason(
+            offer.partner, services.offer_hourly_rate(offer)
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             engagement = services.offer_book(
@@ -420,6 +456,7 @@ def offer_book(request: HttpRequest, offer_pk: int) -> HttpResponse:
                 period_end=form.cleaned_data["period_end"],
                 hours=form.cleaned_data["hours"],
                 note=form.cleaned_data["note"],
+                rate_above_cap_reason=form.cleaned_data.get("rate_above_cap_reason", ""),
             )
         except DomainError as exc:
             form_error(form, exc)

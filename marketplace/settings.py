@@ -199,6 +199,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.verify_ledger_task",
         "schedule": crontab(minute=10, hour=4),
     },
+    "issue-allowance-statements": {
+        "task": "payments.statement_tasks.issue_allowance_statements_task",
+        "schedule": crontab(minute=40, hour=2, day_of_month=1),
+    },
 }
 
 # Stripe: every call goes through payments' gateway; the base address is configurable so

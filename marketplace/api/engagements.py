@@ -156,6 +156,7 @@ class EngagementSerializer(serializers.ModelSerializer):
             "period_start",
             "period_end",
             "compensation_mode",
+            "rate_above_cap_reason",
             "status",
             "created_at",
             "completed_at",
@@ -177,6 +178,20 @@ class EngagementSerializer(serializers.ModelSerializer):
 
 
 # --- input ------------------------------------------------------------------------------------
+
+
+def _rate_reason_field():
+    return serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[validate_no_personal_data],
+        help_text=_(
+            "Needed when the work is paid as a volunteer allowance at a rate above the legal "
+            "hourly guideline; it is recorded on the engagement."
+        ),
+    )
 
 
 class RequestInvitationCreateSerializer(serializers.Serializer):
@@ -218,6 +233,7 @@ class AcceptSerializer(serializers.Serializer):
         default=None,
         help_text=_("Agreed maximum; the request's estimated hours when empty."),
     )
+    rate_above_cap_reason = _rate_reason_field()
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -270,6 +286,7 @@ class OfferBookingSerializer(serializers.Serializer):
         default="",
         validators=[validate_no_personal_data],
     )
+    rate_above_cap_reason = _rate_reason_field()
 
 
 # --- views ------------------------------------------------------------------------------------

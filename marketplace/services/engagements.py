@@ -377,7 +377,12 @@ class _Outcome:
 
 
 def invitation_accept(
-    *, actor: User, invitation: Invitation, hourly_rate=None, max_hours=None
+    *,
+    actor: User,
+    invitation: Invitation,
+    hourly_rate=None,
+    max_hours=None,
+    rate_above_cap_reason: str = "",
 ) -> Engagement:
     """The partner side accepts: the first acceptance of a request creates its engagement,
     withdraws the other open invitations and marks the request filled.
@@ -386,7 +391,11 @@ def invitation_accept(
     is withdrawn and that withdrawal is committed before the Conflict is raised.
     """
     outcome = _accept(
-        actor=actor, invitation=invitation, hourly_rate=hourly_rate, max_hours=max_hours
+        actor=actor,
+        invitation=invitation,
+        hourly_rate=hourly_rate,
+        max_hours=max_hours,
+        rate_above_cap_reason=rate_above_cap_reason,
     )
     if outcome.refusal is not None:
         raise outcome.refusal
@@ -394,7 +403,9 @@ def invitation_accept(
 
 
 @transaction.atomic
-def _accept(*, actor: User, invitation: Invitation, hourly_rate, max_hours) -> _Outcome:
+def _accept(
+    *, actor: User, invitation: Invitation, hourly_rate, max_hours, rate_above_cap_reason
+) -> _Outcome:
     request_id, partner_id = (
         Invitation.objects.filter(pk=invitation.pk).values_list("request_id", "partner_id").get()
     )
@@ -432,6 +443,9 @@ def _accept(*, actor: User, invitation: Invitation, hourly_rate, max_hours) -> _
             % {"hours": request.hours_estimated},
             field="max_hours",
         )
+    reason = _allowance_rate_reason(
+        partner, partner.compensation_mode, rate, request.period_start, rate_above_cap_reason
+    )
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -452,6 +466,7 @@ def _accept(*, actor: User, invitation: Invitation, hourly_rate, max_hours) -> _
                     request.period_start.year,
                     request.expertise_id,
                 ),
+                rate_above_cap_reason=reason,
                 created_by=actor,
             )
     except IntegrityError:
@@ -666,6 +681,18 @@ def _tell_nobody_accepted(request: SupportRequest) -> None:
     )
 
 
+def _allowance_rate_reason(partner, mode: str, rate, on_date: date, reason: str) -> str:
+    """An allowance above the legal hourly guideline needs a stated reason (payments.allowance
+    decides; imported here because payments builds on engagements, not the other way)."""
+    from payments.allowance import check_agreed_rate
+
+    if reason:
+        reason = _guard(reason, "rate_above_cap_reason", 300)
+    return check_agreed_rate(
+        partner=partner, compensation_mode=mode, rate=rate, on_date=on_date, reason=reason
+    )
+
+
 # --- booking an offer -------------------------------------------------------------------------
 
 
@@ -711,6 +738,7 @@ def offer_book(
     hours=None,
     note: str = "",
     organisation: Organisation | None = None,
+    rate_above_cap_reason: str = "",
 ) -> Engagement:
     """A coordinator books a partner's published offer directly: an engagement without a
     request. Booking the same offer for the same period again returns the same engagement."""
@@ -741,6 +769,9 @@ def offer_book(
         return existing
     partner = PartnerProfile.objects.select_related("organisation", "user").get(pk=offer.partner_id)
     rate = offer_hourly_rate(offer)
+    reason = _allowance_rate_reason(
+        partner, partner.compensation_mode, rate, period_start, rate_above_cap_reason
+    )
     engagement = Engagement.objects.create(
         organisation=organisation,
         partner=partner,
@@ -756,6 +787,7 @@ def offer_book(
         reference_rate=reference_rate_for(
             organisation.municipality_id, period_start.year, offer.expertise_id
         ),
+        rate_above_cap_reason=reason,
         created_by=actor,
     )
     audit.record(

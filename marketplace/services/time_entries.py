@@ -393,7 +393,12 @@ def time_entry_withdraw(*, actor: User, entry: TimeEntry) -> TimeEntry:
 
 
 def _ensure_payable(entry: TimeEntry) -> None:
-    """The allowance caps check plugs in here."""
+    """Approved hours must be payable: on an allowance engagement the volunteer's monthly and
+    yearly caps and the hourly guideline hold (payments.allowance raises a DomainError naming
+    the cap). Imported here because payments builds on marketplace, not the other way round."""
+    from payments.allowance import ensure_entry_within_caps
+
+    ensure_entry_within_caps(entry)
 
 
 def _decide(*, actor: User, entry: TimeEntry, to: str, reason: str = "") -> tuple[TimeEntry, bool]:

@@ -31,6 +31,8 @@ def days_ago(n: int):
 def running_engagement(partner, organisation, created_by, **kwargs) -> Engagement:
     kwargs.setdefault("max_hours", Decimal("40.00"))
     kwargs.setdefault("hourly_rate", Decimal("30.00"))
+    # Paid by invoice: the allowance caps have their own tests (tests/payments).
+    kwargs.setdefault("compensation_mode", "invoice_person")
     return EngagementFactory(
         offer=OfferFactory(partner=partner),
         organisation=organisation,

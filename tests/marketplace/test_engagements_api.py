@@ -235,6 +235,7 @@ def test_invitation_and_engagement_lists_use_a_constant_number_of_queries(api_cl
         offer=offer,
         period_start=timezone.localdate(),
         period_end=timezone.localdate(),
+        rate_above_cap_reason="Above the allowance guideline: a whole session",
     )
     one_engagement = count(ENGAGEMENTS)
     for partner in (world.b, world.dispatched):
@@ -243,6 +244,7 @@ def test_invitation_and_engagement_lists_use_a_constant_number_of_queries(api_cl
             offer=OfferFactory(partner=partner),
             period_start=timezone.localdate(),
             period_end=timezone.localdate(),
+            rate_above_cap_reason="Above the allowance guideline: a whole session",
         )
     assert count(ENGAGEMENTS) == one_engagement
 
@@ -278,6 +280,11 @@ def test_booking_an_offer_over_the_api(api_client, world):
         "period_start": str(start),
         "period_end": str(start + timedelta(days=7)),
     }
+    # Mebrat is paid an allowance: €66.67 an hour is above its guideline and needs a reason.
+    refused = client.post(BOOKINGS, payload, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["invalidParams"][0]["name"] == "rate_above_cap_reason"
+    payload["rate_above_cap_reason"] = "Training for a whole team, preparation included"
 
     booked = client.post(BOOKINGS, payload, format="json")
     again = client.post(BOOKINGS, payload, format="json")
@@ -286,6 +293,7 @@ def test_booking_an_offer_over_the_api(api_client, world):
     body = booked.json()
     assert body["hourly_rate"] == "66.67" and body["max_hours"] == "3.00"
     assert body["offer"] == offer.pk and body["request"] is None
+    assert body["rate_above_cap_reason"].startswith("Training for a whole team")
     assert again.json()["id"] == body["id"]
 
 

@@ -300,10 +300,14 @@ def test_booking_an_offer_from_its_page(client, world):
     client.force_login(world.coordinator)
     page = client.get(url)
     assert page.status_code == 200 and "€ 33.33" in texts(page)
+    assert "Reason for a rate above the allowance guideline" in texts(page)
     start = timezone.localdate() + timedelta(days=2)
-    response = client.post(
-        url, {"period_start": start.isoformat(), "period_end": start.isoformat(), "hours": "2"}
+    fields = {"period_start": start.isoformat(), "period_end": start.isoformat(), "hours": "2"}
+    refused = client.post(url, fields)
+    assert refused.status_code == 400 and "above the volunteer allowance guideline" in texts(
+        refused
     )
+    response = client.post(url, {**fields, "rate_above_cap_reason": "Met voorbereiding"})
 
     engagement = Engagement.objects.get()
     assert response.status_code == 302 and response.url == f"/engagements/{engagement.pk}/"

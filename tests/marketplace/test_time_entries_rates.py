@@ -52,7 +52,10 @@ def test_accepting_an_invitation_keeps_the_reference_rate_and_flags_below_parity
         respond_before=in_days(5),
     )
     engagement = services.invitation_accept(
-        actor=world.a.user, invitation=invitation, hourly_rate="36.00"
+        actor=world.a.user,
+        invitation=invitation,
+        hourly_rate="36.00",
+        rate_above_cap_reason="Ervaringsdeskundige met opleiding.",
     )
     assert engagement.reference_rate == Decimal("48.00")
     assert engagement.below_parity
@@ -69,6 +72,7 @@ def test_booking_an_offer_uses_the_care_organisations_municipality():
         offer=offer,
         period_start=start,
         period_end=start + timedelta(days=7),
+        rate_above_cap_reason="Ervaringsdeskundige met opleiding.",
     )
     assert engagement.reference_rate == Decimal("30.00")
     assert not engagement.below_parity

@@ -4,6 +4,7 @@ import urllib.request
 import pytest
 
 from payments import gateway
+from payments.storage import document_storage
 
 # The small Haaglanden gazetteer and taxonomy that the request tests build, shared here.
 from tests.requests.conftest import places, taxonomy  # noqa: F401
@@ -110,3 +111,12 @@ def own_localstripe(settings):
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     yield server
     server.stop()
+
+
+@pytest.fixture
+def documents(settings, tmp_path):
+    """Rendered documents go to a temporary folder (the storage is built once per settings)."""
+    settings.DOCUMENTS_ROOT = tmp_path
+    document_storage.cache_clear()
+    yield tmp_path
+    document_storage.cache_clear()
