@@ -34,6 +34,11 @@ class Command(BaseCommand):
         # After the engagements: hours go on them (it makes a few itself if there are none).
         cards, entries = seed_hours()
         self.stdout.write(f"{cards} rate card entries and {entries} time entries.")
+        from payments.demo_allowance import issue_last_month_statements
+
+        # Last month's money documents, as the month-end run on the 1st would have made them.
+        statements = issue_last_month_statements()
+        self.stdout.write(f"{statements} allowance statements issued for last month.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Every demo account's password is: {demo.DEMO_PASSWORD}"
