@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.models import Engagement, Invitation, Proposal, TimeEntry
 from marketplace.money import ZERO, quantize_money
 from partners.models import CompensationMode, PartnerKind
-from payments.models import BilledTimeEntry, InvoiceLine, Payout, PayoutState
+from payments.models import BilledTimeEntry, InvoiceLine, PayoutState
 from payments.reports.periods import Period
 from payments.reports.scope import engagement_place
 from requests.models import RequestLanguage, Status, SupportRequest
@@ -233,20 +233,6 @@ def engagements(municipality, period: Period):
     )
 
 
-def payouts(municipality, period: Period) -> list:
-    """Paid and unpaid payouts of the documents behind the period's spending (a document's whole
-    payout), as (state, amount, days to payout) rows. Two plain semi-joins: an OR of the two
-    subqueries would make PostgreSQL scan every payout."""
-    invoices = Payout.objects.filter(
-        invoice__in=invoice_lines(municipality, period).values("invoice")
-    )
-    statements = Payout.objects.filter(
-        statement__in=statement_entries(municipality, period).values("statement")
-    )
-    columns = ("state", "amount", "days_to_payout")
-    return [*invoices.values_list(*columns), *statements.values_list(*columns)]
-
-
 def requests(municipality, period: Period):
     """Requests placed in the municipality and published in the period (drafts never count)."""
     return SupportRequest.objects.filter(
@@ -271,6 +257,7 @@ class Facts:
     counted: set  # live engagements overlapping the period
     attributes: dict  # engagement id → values row of its dimension keys and labels
     languages: dict  # request id → [(language id, label values)]
+    payouts: dict  # (document kind, id) → (state, amount, days to payout) of its payout
 
     def spend_of(self, engagement_id) -> Decimal:
         return self._spend.get(engagement_id, ZERO)
@@ -282,22 +269,42 @@ class Facts:
                 self._spend[engagement_id] += amount
 
 
-def _by_engagement_and_month(queryset, engagement: str, document: str) -> dict:
-    return {
-        (row[engagement], row["month"]): row["total"]
-        for row in queryset.annotate(month=TruncMonth(f"{document}__period_start"))
-        .values(engagement, "month")
+def _by_engagement_and_month(queryset, engagement: str, document: str, payouts: dict) -> dict:
+    """{(engagement id, month): amount} of one kind of document; collects into `payouts` the
+    payout of each document on the way (a left join on the one-to-one, no extra query)."""
+    out = defaultdict(lambda: ZERO)
+    payout = f"{document}__payout__"
+    rows = (
+        queryset.annotate(month=TruncMonth(f"{document}__period_start"))
+        .values(
+            engagement,
+            "month",
+            f"{document}_id",
+            f"{payout}state",
+            f"{payout}amount",
+            f"{payout}days_to_payout",
+        )
         .annotate(total=Sum("amount"))
         .order_by()
-    }
+    )
+    for row in rows:
+        out[(row[engagement], row["month"])] += row["total"]
+        if row[f"{payout}state"] is not None:
+            payouts[(document, row[f"{document}_id"])] = (
+                row[f"{payout}state"],
+                row[f"{payout}amount"],
+                row[f"{payout}days_to_payout"],
+            )
+    return dict(out)
 
 
 def facts(municipality, period: Period) -> Facts:
+    payouts = {}
     invoiced = _by_engagement_and_month(
-        invoice_lines(municipality, period), "engagement_id", "invoice"
+        invoice_lines(municipality, period), "engagement_id", "invoice", payouts
     )
     allowance = _by_engagement_and_month(
-        statement_entries(municipality, period), "time_entry__engagement_id", "statement"
+        statement_entries(municipality, period), "time_entry__engagement_id", "statement", payouts
     )
     hours = dict(
         approved_entries(municipality, period)
@@ -326,7 +333,7 @@ def facts(municipality, period: Period) -> Facts:
             "request__languages__language__name_en": row["language__name_en"],
         }
         languages[row["request_id"]].append((row["language_id"], labels))
-    return Facts(invoiced, allowance, hours, counted, attributes, languages)
+    return Facts(invoiced, allowance, hours, counted, attributes, languages, payouts)
 
 
 def totals(municipality, period: Period, known: Facts | None = None) -> Totals:
@@ -435,11 +442,11 @@ def footing(municipality, period: Period, known: Facts | None = None) -> Footing
         for created, first in matched.values_list("created_at", "first_engagement")
     ]
     paid = [
-        (amount, days)
-        for state, amount, days in payouts(municipality, period)
+        (amount, waited)
+        for state, amount, waited in known.payouts.values()
         if state == PayoutState.PAID
     ]
-    payout_days = sorted(days for _, days in paid)
+    payout_days = sorted(waited for _, waited in paid)
     return Footing(
         parity=parity,
         hours_by_mode=hours_by_mode,
