@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.verify_ledger_task",
         "schedule": crontab(minute=10, hour=4),
     },
+    "issue-month-end-documents": {
+        "task": "payments.tasks.issue_month_end_documents_task",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1),
+    },
 }
 
 # Stripe: every call goes through payments' gateway; the base address is configurable so
