@@ -31,6 +31,12 @@ def navigation(request) -> dict:
             items.append((reverse("partners:mine"), _("Partner profiles")))
             items.append((reverse("requests:for_you"), _("Open requests for you")))
             items.append((reverse("engagements:invitations"), _("Invitations")))
+        if (
+            user.is_staff
+            or roles & {Role.COORDINATOR, Role.ADMIN, Role.AUDITOR}
+            or user.partner_profiles.exists()
+        ):
+            items.append((reverse("invoices:list"), _("Invoices")))
         if user.is_staff:
             items.append((reverse("admin:index"), _("Platform admin")))
         return {
