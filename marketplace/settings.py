@@ -249,6 +249,7 @@ SPECTACULAR_SETTINGS = {
         "ProficiencyEnum": "partners.models.Proficiency",
         "OrganisationKindEnum": "marketplace.models.OrganisationKind",
         "PartnerKindEnum": "partners.models.PartnerKind",
+        "DocumentKindEnum": "payments.models.DocumentKind",
     },
 }
 

@@ -105,7 +105,7 @@ def test_customer_admin_credits_with_a_reason_and_the_coordinator_cannot(client,
 def test_issue_now_for_a_month(client):
     s = shop()
     approved(s.engagement, by=s.coordinator)
-    first, year, month = last_month()
+    _, year, month = last_month()
     _login(client, s.coordinator)
 
     form = client.get(reverse("invoices:issue"))
