@@ -1,7 +1,8 @@
 """`python -m bench` (make bench): every benchmark, one after another."""
 
-from bench import geo, matching
+from bench import geo, invoicing, matching
 
 if __name__ == "__main__":
     geo.main()
     matching.main()
+    invoicing.main()

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from payments.models import AllowanceCap, LedgerCheck, LedgerEntry, RateCard
+from payments.models import (
+    AllowanceCap,
+    Invoice,
+    InvoiceLine,
+    LedgerCheck,
+    LedgerEntry,
+    RateCard,
+)
 
 
 @admin.register(RateCard)
@@ -37,3 +44,36 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 @admin.register(LedgerCheck)
 class LedgerCheckAdmin(ReadOnlyAdmin):
     list_display = ["checked_at", "ok", "entries_checked", "first_broken_seq"]
+
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    fields = ["position", "description", "quantity", "unit_price", "amount"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    """Issued invoices are never edited (a credit note corrects them): look, don't touch."""
+
+    list_display = [
+        "number",
+        "kind",
+        "issue_date",
+        "supplier_name",
+        "customer_name",
+        "total",
+        "payment_status",
+    ]
+    list_filter = ["kind", "payment_status", "vat_code"]
+    search_fields = ["number", "supplier_name", "customer_name", "payment_reference"]
+    date_hierarchy = "issue_date"
+    inlines = [InvoiceLineInline]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff

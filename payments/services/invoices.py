@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,6 +60,9 @@ SELF_BILLING_TEXT = "Factuur uitgereikt door afnemer"
 DEFAULT_EXEMPT_NOTE = "Vrijgesteld van btw (art. 11 Wet op de omzetbelasting 1968)"
 KOR_NOTE = "Vrijgesteld van btw: kleineondernemersregeling (KOR), art. 25 Wet OB 1968"
 CREDIT_REASON_MAX = 500
+# Invoices per transaction in the month-end run (each in its own savepoint).
+MONTH_END_BATCH = 50
+DEADLOCK_DETECTED = "40P01"
 
 
 @dataclass(frozen=True)
@@ -363,41 +366,54 @@ def invoices_issue_for_month(
     """Invoice every approved, unbilled entry of the month: one invoice per supplier and customer.
 
     Safe to run again (and alongside itself): entries billed already are left out, and an entry
-    billed by a parallel run makes the later insert fail, which rolls back only that invoice."""
+    billed by a parallel run makes the later insert fail, which rolls back only that invoice.
+    Invoices are committed in batches (each one in its own savepoint), so the run does not wait
+    for a disk flush per invoice; a refused invoice rolls back alone and gives its number back."""
     period = Period.month(year, month)
     run = IssueRun()
-    for (supplier_id, customer_id), engagement_ids in sorted(
-        _groups(billable_entries(period)).items()
-    ):
-        try:
-            invoice = _issue_group(
-                supplier_id=supplier_id,
-                customer_id=customer_id,
-                engagement_ids=engagement_ids,
-                period=period,
-                actor=actor,
-                queue_pdf=queue_pdfs,
-            )
-        except DomainError as exc:
-            logger.warning(
-                "invoice for supplier#%s customer#%s %s-%02d skipped: %s",
-                supplier_id,
-                customer_id,
-                year,
-                month,
-                exc.code,
-            )
-            run.skipped.append((supplier_id, customer_id, exc.message))
-            continue
-        except IntegrityError:
-            # Billed by a parallel run between our read and our insert; nothing lost.
-            logger.info(
-                "invoice for supplier#%s customer#%s raced; skipped", supplier_id, customer_id
-            )
-            continue
-        if invoice is not None:
-            run.issued.append(invoice)
+    groups = sorted(_groups(billable_entries(period)).items())
+    for start in range(0, len(groups), MONTH_END_BATCH):
+        with transaction.atomic():
+            for (supplier_id, customer_id), engagement_ids in groups[
+                start : start + MONTH_END_BATCH
+            ]:
+                _issue_into(
+                    run,
+                    supplier_id=supplier_id,
+                    customer_id=customer_id,
+                    engagement_ids=engagement_ids,
+                    period=period,
+                    actor=actor,
+                    queue_pdf=queue_pdfs,
+                )
     return run
+
+
+def _issue_into(run: IssueRun, *, supplier_id: int, customer_id: int, **kwargs) -> None:
+    try:
+        invoice = _issue_group(supplier_id=supplier_id, customer_id=customer_id, **kwargs)
+    except DomainError as exc:
+        logger.warning(
+            "invoice for supplier#%s customer#%s skipped: %s", supplier_id, customer_id, exc.code
+        )
+        run.skipped.append((supplier_id, customer_id, exc.message))
+        return
+    except IntegrityError:
+        # Billed by a parallel run between our read and our insert; nothing lost.
+        logger.info("invoice for supplier#%s customer#%s raced; skipped", supplier_id, customer_id)
+        return
+    except OperationalError as exc:
+        # A batch of the month-end run holds the ledger head while an on-demand issue holds the
+        # entries it wants next: PostgreSQL breaks the deadlock by refusing one side; that
+        # invoice rolls back to its savepoint and the next run (or a click) picks it up.
+        if getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
+            raise
+        logger.warning(
+            "invoice for supplier#%s customer#%s deadlocked; skipped", supplier_id, customer_id
+        )
+        return
+    if invoice is not None:
+        run.issued.append(invoice)
 
 
 def can_issue_for(user, customer: Organisation) -> bool:
@@ -425,21 +441,14 @@ def invoice_issue(
     for (supplier_id, customer_id), engagement_ids in sorted(groups.items()):
         if supplier is not None and supplier_id != supplier.pk:
             continue
-        try:
-            invoice = _issue_group(
-                supplier_id=supplier_id,
-                customer_id=customer_id,
-                engagement_ids=engagement_ids,
-                period=period,
-                actor=actor,
-            )
-        except DomainError as exc:
-            run.skipped.append((supplier_id, customer_id, exc.message))
-            continue
-        except IntegrityError:
-            continue
-        if invoice is not None:
-            run.issued.append(invoice)
+        _issue_into(
+            run,
+            supplier_id=supplier_id,
+            customer_id=customer_id,
+            engagement_ids=engagement_ids,
+            period=period,
+            actor=actor,
+        )
     return run
 
 

@@ -195,8 +195,9 @@ def test_payment_reference_is_a_valid_16_digit_betalingskenmerk():
     assert len(invoice.payment_reference) == 16
     assert numbering.is_valid_payment_reference(invoice.payment_reference)
     assert invoice.payment_reference == numbering.payment_reference(1, invoice.pk)
-    wrong = invoice.payment_reference[:-1] + str((int(invoice.payment_reference[-1]) + 1) % 10)
-    assert not numbering.is_valid_payment_reference(wrong)
+    reference = invoice.payment_reference
+    wrong_check = str((int(reference[0]) + 1) % 10) + reference[1:]
+    assert not numbering.is_valid_payment_reference(wrong_check)
 
 
 def test_due_date_follows_the_payment_term(settings):
@@ -369,3 +370,31 @@ def test_pdf_task_twice_stores_one_file():
 
     assert Invoice.objects.get(pk=invoice.pk).pdf.name == first
     assert render_invoice_pdf_task(10**9) is False
+
+
+def test_month_end_run_needs_few_queries_per_invoice(django_assert_max_num_queries):
+    customer = care_org()
+    coordinator = MembershipFactory(organisation=customer).user
+    for i in range(5):
+        supplier = freelancer(f"Freelancer {i}")
+        for _day in range(3):
+            approved(engagement(supplier, customer), by=coordinator)
+    _, year, month = last_month()
+
+    with django_assert_max_num_queries(5 + 5 * 18):
+        run = services.invoices_issue_for_month(year, month, queue_pdfs=False)
+
+    assert len(run.issued) == 5
+
+
+def test_demo_seed_issues_last_months_invoices_with_pdfs_once():
+    from payments.demo import seed_invoices
+
+    s = shop()
+    approved(s.engagement, by=s.coordinator)
+
+    first = seed_invoices()
+    second = seed_invoices()
+
+    assert len(first.issued) == 1 and second.issued == []
+    assert Invoice.objects.get().pdf
