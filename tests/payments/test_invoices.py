@@ -381,7 +381,7 @@ def test_month_end_run_needs_few_queries_per_invoice(django_assert_max_num_queri
             approved(engagement(supplier, customer), by=coordinator)
     _, year, month = last_month()
 
-    with django_assert_max_num_queries(5 + 5 * 18):
+    with django_assert_max_num_queries(5 + 5 * 20):
         run = services.invoices_issue_for_month(year, month, queue_pdfs=False)
 
     assert len(run.issued) == 5
