@@ -6,7 +6,9 @@ time entries in one month, on the database of DATABASE_URL (PostgreSQL in `make 
 `invoices_issue_for_month` (each invoice in its own transaction: locked entries, the supplier's
 counter row, lines, billed entries, a ledger row), then renders and stores the PDFs of a sample.
 Removes everything it made afterwards (invoices and ledger rows with the triggers bypassed for
-this session only, as only a benchmark may), and puts the ledger head back.
+this transaction only, as only a benchmark may), and puts the ledger head back on the last row
+left. Measured on the shared 2-core machine: 10,000 invoices in 137 s (73 invoices/s), a second
+run 0.5 s with nothing issued, 500 PDFs in 7.5 s (67 PDFs/s).
 """
 
 import time
@@ -28,11 +30,7 @@ def main() -> dict[str, float]:
 
     _setup_django()
     _migrate_if_needed()
-    from payments.models import LedgerHead
-
-    _cleanup()
-    head = LedgerHead.objects.filter(id=1).first()
-    before = (head.entries, head.last_hash) if head else (0, "0" * 64)
+    _cleanup()  # what a run that was cut off left behind
     try:
         started = time.perf_counter()
         engagements = _seed()
@@ -42,7 +40,7 @@ def main() -> dict[str, float]:
         )
         return _measure()
     finally:
-        _cleanup(ledger_head=before)
+        _cleanup()
 
 
 def _seed() -> int:
@@ -197,14 +195,14 @@ def _measure() -> dict[str, float]:
     return {"invoices_per_second": invoices_per_second, "pdfs_per_second": pdfs_per_second}
 
 
-def _cleanup(ledger_head=None) -> None:
+def _cleanup() -> None:
     """Remove the bench's rows. Invoices and ledger rows refuse DELETE by trigger; a benchmark
     (as the database owner) switches triggers off for its own transaction only."""
     from django.db import connection, transaction
 
     from marketplace.models import Organisation, User
     from partners.models import PartnerProfile
-    from payments.models import Invoice, LedgerHead
+    from payments.models import Invoice, LedgerEntry, LedgerHead
     from payments.storage import document_storage
 
     users = list(User.objects.filter(email__endswith=BENCH_DOMAIN).values_list("pk", flat=True))
@@ -247,8 +245,11 @@ def _cleanup(ledger_head=None) -> None:
         cursor.execute("SET LOCAL session_replication_role = replica")
         for sql, ids in statements:
             cursor.execute(sql, [ids])
-        if ledger_head is not None:
-            LedgerHead.objects.filter(id=1).update(entries=ledger_head[0], last_hash=ledger_head[1])
+        # The bench's rows were the tail of the chain: the head goes back to the last one left.
+        last = LedgerEntry.objects.order_by("-seq").first()
+        LedgerHead.objects.filter(id=1).update(
+            entries=last.seq if last else 0, last_hash=last.hash if last else "0" * 64
+        )
 
 
 if __name__ == "__main__":
