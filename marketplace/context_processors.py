@@ -37,6 +37,12 @@ def navigation(request) -> dict:
             items.append((reverse("hours:mine"), _("My hours")))
             items.append((reverse("money:my_payouts"), _("My payouts")))
             items.append((reverse("statements:mine"), _("My allowance")))
+        if (
+            user.is_staff
+            or roles & {Role.COORDINATOR, Role.ADMIN, Role.AUDITOR}
+            or user.partner_profiles.exists()
+        ):
+            items.append((reverse("invoices:list"), _("Invoices")))
         if Role.AUDITOR in roles or user.is_staff:
             items.append((reverse("audit:dashboard"), _("Audit")))
         if user.is_staff:

@@ -199,9 +199,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.verify_ledger_task",
         "schedule": crontab(minute=10, hour=4),
     },
-    "issue-allowance-statements": {
-        "task": "payments.statement_tasks.issue_allowance_statements_task",
-        "schedule": crontab(minute=40, hour=2, day_of_month=1),
+    "issue-month-end-documents": {
+        "task": "payments.tasks.issue_month_end_documents_task",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1),
     },
 }
 
@@ -272,6 +272,7 @@ SPECTACULAR_SETTINGS = {
         "ProficiencyEnum": "partners.models.Proficiency",
         "OrganisationKindEnum": "marketplace.models.OrganisationKind",
         "PartnerKindEnum": "partners.models.PartnerKind",
+        "DocumentKindEnum": "payments.models.DocumentKind",
     },
 }
 

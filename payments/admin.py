@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from payments.models import AllowanceCap, LedgerCheck, LedgerEntry, RateCard
+from payments.models import (
+    AllowanceCap,
+    Invoice,
+    InvoiceLine,
+    LedgerCheck,
+    LedgerEntry,
+    RateCard,
+)
 
 
 @admin.register(RateCard)
@@ -56,6 +63,14 @@ class PaymentAllocationInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["invoice", "statement", "amount", "amount_refunded"]
 
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    fields = ["position", "description", "quantity", "unit_price", "amount"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -97,3 +112,25 @@ class PartnerPayoutAccountAdmin(admin.ModelAdmin):
     list_display = ["partner", "method", "connect_ready", "town"]
     readonly_fields = ["stripe_account_id", "connect_ready"]
     search_fields = ["partner__display_name"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    """Issued invoices are never edited (a credit note corrects them): look, don't touch."""
+
+    list_display = [
+        "number",
+        "kind",
+        "issue_date",
+        "supplier_name",
+        "customer_name",
+        "total",
+        "payment_status",
+    ]
+    list_filter = ["kind", "payment_status", "vat_code"]
+    search_fields = ["number", "supplier_name", "customer_name", "payment_reference"]
+    date_hierarchy = "issue_date"
+    inlines = [InvoiceLineInline]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff

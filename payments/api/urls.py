@@ -5,8 +5,10 @@ from rest_framework.routers import SimpleRouter
 
 from payments.api import payments, statements
 from payments.api.audit import AuditView
+from payments.api.invoices import InvoiceViewSet
 
 router = SimpleRouter()
+router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("payments", payments.PaymentViewSet, basename="payment")
 router.register("payouts", payments.PayoutViewSet, basename="payout")
 # Allowance statements and usage against the caps.

@@ -9,8 +9,45 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.errors import Conflict
 from partners.models import VatCode
 from payments.storage import document_storage
+
+# What may still change on an issued invoice or credit note; everything else is a snapshot.
+INVOICE_MUTABLE_FIELDS = frozenset({"amount_paid", "payment_status", "pdf", "pdf_rendered_at"})
+
+
+class ImmutableDocument(Conflict):
+    code = "document_immutable"
+
+    def __init__(self, message: str = ""):
+        super().__init__(
+            message or _("An issued invoice cannot be changed or deleted: issue a credit note.")
+        )
+
+
+class InvoiceQuerySet(models.QuerySet):
+    """Bulk writes keep to the payment fields too (the trigger in 0006 refuses the rest)."""
+
+    def update(self, **kwargs):
+        if set(kwargs) - INVOICE_MUTABLE_FIELDS:
+            raise ImmutableDocument()
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ImmutableDocument()
+
+    delete.queryset_only = True
+
+
+class InvoiceLineQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableDocument()
+
+    def delete(self):
+        raise ImmutableDocument()
+
+    delete.queryset_only = True
 
 
 class PaymentStatus(models.TextChoices):
@@ -85,6 +122,7 @@ class Invoice(PayableDocument):
     credit_note_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes"
     )
+    credit_reason = models.CharField(_("reason"), max_length=500, blank=True)
     # Snapshot of the parties at issue.
     supplier_name = models.CharField(max_length=200)
     supplier_address = models.CharField(max_length=300)
@@ -99,6 +137,8 @@ class Invoice(PayableDocument):
     vat_note = models.CharField(max_length=300, blank=True)
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
     vat_amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    objects = InvoiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issue_date", "-sequence"]
@@ -129,6 +169,30 @@ class Invoice(PayableDocument):
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args, **kwargs):
+        """Every stored invoice is issued: only the payment fields and the PDF may change."""
+        if not self._state.adding and self.pk is not None:
+            frozen = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if f.name not in INVOICE_MUTABLE_FIELDS and not f.primary_key
+            ]
+            stored = type(self).objects.filter(pk=self.pk).values(*frozen).first()
+            if stored is None or any(stored[name] != getattr(self, name) for name in frozen):
+                raise ImmutableDocument()
+            wanted = kwargs.get("update_fields")
+            kwargs["update_fields"] = (
+                INVOICE_MUTABLE_FIELDS if wanted is None else set(wanted) & INVOICE_MUTABLE_FIELDS
+            )
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableDocument()
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == DocumentKind.CREDIT_NOTE
+
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
@@ -142,6 +206,8 @@ class InvoiceLine(models.Model):
     unit_price = models.DecimalField(_("rate (€)"), max_digits=8, decimal_places=2)
     amount = models.DecimalField(_("amount (€)"), max_digits=12, decimal_places=2)
 
+    objects = InvoiceLineQuerySet.as_manager()
+
     class Meta:
         ordering = ["invoice", "position"]
         constraints = [
@@ -150,6 +216,14 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice}/{self.position}: {self.description}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableDocument()
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableDocument()
 
 
 class AllowanceStatement(PayableDocument):

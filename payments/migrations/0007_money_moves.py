@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('marketplace', '0005_engagement_rate_above_cap_reason'),
         ('partners', '0004_matching_link_indexes'),
-        ('payments', '0005_documents_private_storage_and_release'),
+        ('payments', '0006_invoices_credit_reason_immutable'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
