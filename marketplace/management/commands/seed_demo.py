@@ -34,9 +34,12 @@ class Command(BaseCommand):
         # After the engagements: hours go on them (it makes a few itself if there are none).
         cards, entries = seed_hours()
         self.stdout.write(f"{cards} rate card entries and {entries} time entries.")
+        from payments.demo import seed_invoices
         from payments.demo_allowance import issue_last_month_statements
 
         # Last month's money documents, as the month-end run on the 1st would have made them.
+        invoices = len(seed_invoices().issued)
+        self.stdout.write(f"{invoices} invoices issued for last month.")
         statements = issue_last_month_statements()
         self.stdout.write(f"{statements} allowance statements issued for last month.")
         self.stdout.write(
