@@ -47,7 +47,8 @@ def issue_invoice(*, customer, supplier, subtotal=Decimal("100.00")) -> Invoice:
             period_start=today.replace(day=1),
             period_end=today,
             total=subtotal,
-            payment_reference=f"tmp-{series}-{sequence}",
+            # Issued invoices never change: the reference is known before the row is stored.
+            payment_reference=payment_reference(1, supplier.pk * 10**6 + sequence),
             supplier_name=supplier.display_name,
             supplier_address="Hoefkade 12, 2526 AB Den Haag",
             supplier_kvk="",
@@ -62,8 +63,6 @@ def issue_invoice(*, customer, supplier, subtotal=Decimal("100.00")) -> Invoice:
             vat_amount=Decimal("0.00"),
         )
         invoice.save()
-        invoice.payment_reference = payment_reference(1, invoice.pk)
-        invoice.save(update_fields=["payment_reference"])
     return invoice
 
 
