@@ -888,7 +888,6 @@ def engagement_complete(
     return engagement
 
 
-@transaction.atomic
 def _reopen_request(actor: User, engagement: Engagement) -> None:
     """A called-off engagement gives its request back to matching while there is time left."""
     if engagement.request_id is None:
@@ -905,6 +904,7 @@ def _reopen_request(actor: User, engagement: Engagement) -> None:
         )
 
 
+@transaction.atomic
 def engagement_cancel(*, actor: User, engagement: Engagement, reason: str = "") -> Engagement:
     """Either side calls off agreed work that has not been completed; the other side hears it."""
     engagement = _lock_engagement(engagement)

@@ -654,3 +654,17 @@ def test_a_request_whose_period_has_ended_is_not_reopened(world):
 
     world.support_request.refresh_from_db()
     assert world.support_request.status == Status.FILLED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_calling_off_runs_in_its_own_transaction():
+    """Outside a test's wrapping transaction too: the row locks need one of their own."""
+    world = build_world()
+    engagement = services.invitation_accept(actor=world.a.user, invitation=send(world, world.a))
+
+    services.engagement_cancel(actor=world.a.user, engagement=engagement, reason="Verhuisd.")
+
+    engagement.refresh_from_db()
+    world.support_request.refresh_from_db()
+    assert engagement.status == EngagementStatus.CANCELLED
+    assert world.support_request.status == Status.MATCHING
