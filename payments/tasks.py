@@ -26,16 +26,11 @@ def issue_month_end_documents_task(year: int | None = None, month: int | None = 
     """On the 1st: invoices (and allowance statements) for the month that just ended.
 
     Idempotent: entries billed already are skipped, so a second run issues nothing."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from payments.services.invoices import invoices_issue_for_month
-    from payments.services.statements import statements_issue_for_month
+    from payments.services.statements import previous_month, statements_issue_for_month
 
     if year is None or month is None:
-        last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
-        year, month = last_month.year, last_month.month
+        year, month = previous_month()
     run = invoices_issue_for_month(year, month)
     statements = statements_issue_for_month(year, month)
     return {
