@@ -2,7 +2,8 @@
 
 Seeds (once; reused on later runs) 100,000 verified, published key persons across the country,
 dense in Haaglanden, on the database of DATABASE_URL (PostgreSQL in `make bench`), then times
-`marketplace.matching.services.rank_for` — SQL hard filters, bulk loads, the engine — and a naive
+`marketplace.matching.services.rank_for` — SQL hard filters, outlines of every candidate, full
+loads of the few that can still win, the engine — and a naive
 version that loads every listed partner and scores them all in Python. Prints p50/p95 and the
 speed-up. Target: p95 under 50 ms on this 2-core machine.
 """

@@ -20,12 +20,19 @@ Score: a weighted sum of components, each in [0, 1] (weights in settings.MATCHIN
   fairness   subtracts: a partner's share of recent engagements lowers the score, so work
              spreads over the community instead of always the same few people.
 Ties break on fewer recent engagements, then partner id (deterministic).
+
+Ranking in stages (`rank_in_stages`): the database first returns a cheap outline of every
+candidate (what capacity, reach and fairness need, and how near their served neighbourhoods are);
+each outline gives an upper bound of the score, and full candidates are loaded best bound first
+only until no remaining bound can beat the proposals found. Same result as `rank` over every full
+candidate (tests/marketplace/test_matching_stages.py), with a fraction of the loading and scoring.
 """
 
 import heapq
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -47,6 +54,8 @@ DEFAULT_WEIGHTS = {
     "fairness": 0.25,  # a penalty: multiplied by the partner's recent share, relative to the pool
 }
 NEAR_HALF_KM = 3.0  # distance at which nearness has halved
+# Outlines tell whether a partner serves a neighbourhood this close; beyond it nearness is small.
+NEAR_RING_KM = 2 * NEAR_HALF_KM
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,27 @@ class Candidate:
     served_names: dict[str, str] = field(default_factory=dict)
 
 
+class Outline(NamedTuple):
+    """A candidate as far as a cheap query knows them. The database has already checked listing,
+    kind of work and required languages; the outline decides the other hard filters exactly and
+    bounds the score from above. (A named tuple: thousands are made per request.)"""
+
+    partner_id: int
+    serves_here: bool
+    serves_district: bool
+    served_km_at_least: float  # the nearest served neighbourhood is at least this far (0: unknown)
+    base_km: float | None
+    travel_radius_km: float
+    in_person: bool
+    online: bool
+    hours_free: Decimal
+    expertise_count: int = 1
+    recent_engagements: int = 0
+    completed: int = 0
+    on_time_ratio: float = 1.0
+    feedback: float | None = None
+
+
 @dataclass(frozen=True)
 class Proposal:
     partner_id: int
@@ -110,16 +140,21 @@ def excluded_because(need: Need, c: Candidate) -> str | None:
     for code, level in need.required_languages.items():
         if c.languages.get(code, 0) < level:
             return f"does not speak {code} at the needed level"
+    excluded = _mode_or_capacity_excluded(need, c, _reaches(need, c))
+    if excluded:
+        return excluded
+    return "declined this request" if c.declined else None
+
+
+def _mode_or_capacity_excluded(need: Need, c: "Candidate | Outline", reaches: bool) -> str | None:
     if need.mode == "online" and not c.online:
         return "does not work online"
-    if need.mode == "in_person" and not (c.in_person and _reaches(need, c)):
+    if need.mode == "in_person" and not (c.in_person and reaches):
         return "does not work in this neighbourhood"
-    if need.mode == "either" and not (c.online or (c.in_person and _reaches(need, c))):
+    if need.mode == "either" and not (c.online or (c.in_person and reaches)):
         return "neither online nor in reach"
     if c.hours_free < need.hours:
         return "no capacity left in the period"
-    if c.declined:
-        return "declined this request"
     return None
 
 
@@ -128,6 +163,13 @@ def _reaches(need: Need, c: Candidate) -> bool:
         return True
     km = c.base_km if c.base_km is not None else c.distance_km
     return km is not None and km <= c.travel_radius_km
+
+
+def outline_excluded(need: Need, o: Outline) -> str | None:
+    """The hard filters an outline decides (the database decided the others). Without a home
+    base only serving the neighbourhood reaches it, as in the database's prefilter."""
+    reaches = o.serves_here or (o.base_km is not None and o.base_km <= o.travel_radius_km)
+    return _mode_or_capacity_excluded(need, o, reaches)
 
 
 def _language(need: Need, c: Candidate) -> float:
@@ -154,13 +196,17 @@ def _nearness(need: Need, c: Candidate) -> float:
     return 0.7 * 0.5 ** (c.distance_km / NEAR_HALF_KM)
 
 
-def _capacity(need: Need, c: Candidate) -> float:
+def _capacity(need: Need, c: "Candidate | Outline") -> float:
     if need.hours <= 0:
         return 1.0
     return min(float(c.hours_free / need.hours) / 3, 1.0)  # three times the ask is plenty
 
 
-def _track(c: Candidate) -> float:
+def _expertise(kinds_offered: int) -> float:
+    return min(1.0, 0.8 + 0.05 * (kinds_offered - 1))  # related work they also do
+
+
+def _track(c: "Candidate | Outline") -> float:
     experience = 1 - math.exp(-c.completed / 3)
     feedback = ((c.feedback - 1) / 4) if c.feedback is not None else 0.5
     return 0.4 * experience + 0.3 * c.on_time_ratio + 0.3 * feedback
@@ -172,7 +218,7 @@ def components(need: Need, c: Candidate, *, pool_recent: int) -> dict[str, float
         "community": 1.0
         if need.community and need.community in c.communities
         else (0.5 if not need.community else 0.0),
-        "expertise": min(1.0, 0.8 + 0.05 * (len(c.expertise) - 1)),
+        "expertise": _expertise(len(c.expertise)),
         "nearness": _nearness(need, c),
         "capacity": _capacity(need, c),
         "track": _track(c),
@@ -240,20 +286,47 @@ def _hours(value: Decimal) -> str:
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.1f}"
 
 
-def rank(need: Need, candidates, *, weights: dict | None = None, limit: int = 10) -> list[Proposal]:
-    """The top `limit` proposals, best first."""
+def _weights(weights: dict | None) -> dict:
     unknown = set(weights or {}) - set(DEFAULT_WEIGHTS)
     if unknown:
         raise ValueError(f"Unknown matching weights: {', '.join(sorted(unknown))}")
-    weights = {**DEFAULT_WEIGHTS, **(weights or {})}
-    eligible = [c for c in candidates if excluded_because(need, c) is None]
-    pool_recent = max((c.recent_engagements for c in eligible), default=0)
-    # Only the winners need their components rounded and their reasons written.
-    scored = []
-    for c in eligible:
-        parts = components(need, c, pool_recent=pool_recent)
-        scored.append((-weighted(parts, weights), c.recent_engagements, c.partner_id, c, parts))
-    best = heapq.nsmallest(limit, scored, key=lambda row: row[:3])
+    return {**DEFAULT_WEIGHTS, **(weights or {})}
+
+
+def upper_bound(need: Need, o: Outline, *, weights: dict, pool_recent: int) -> float:
+    """The highest score the full candidate behind `o` can get: the known components exactly,
+    the unknown ones at their best."""
+    parts = {
+        "language": 1.0,
+        "community": 1.0 if need.community else 0.5,
+        "expertise": _expertise(o.expertise_count),
+        "nearness": _nearness_bound(need, o),
+        "capacity": _capacity(need, o),
+        "track": _track(o),
+        "fairness": (o.recent_engagements / pool_recent) if pool_recent else 0.0,
+    }
+    return weighted(parts, weights)
+
+
+def _nearness_bound(need: Need, o: Outline) -> float:
+    """`_nearness` at its best: the distance is the nearer of the home base and the nearest
+    served neighbourhood, so it is at least the smaller of the two known lower bounds."""
+    if need.mode == "online" or o.serves_here:
+        return 1.0
+    if o.serves_district:
+        return 0.8
+    if o.base_km is None:
+        best = 0.7 * 0.5 ** (o.served_km_at_least / NEAR_HALF_KM)
+        return max(best, 0.5) if o.online else best  # no distance at all gives online 0.5
+    return 0.7 * 0.5 ** (min(o.served_km_at_least, o.base_km) / NEAR_HALF_KM)
+
+
+def _scored(need: Need, c: Candidate, weights: dict, pool_recent: int) -> tuple:
+    parts = components(need, c, pool_recent=pool_recent)
+    return (-weighted(parts, weights), c.recent_engagements, c.partner_id, c, parts)
+
+
+def _proposals(need: Need, best: list[tuple]) -> list[Proposal]:
     return [
         Proposal(
             partner_id=c.partner_id,
@@ -264,3 +337,48 @@ def rank(need: Need, candidates, *, weights: dict | None = None, limit: int = 10
         )
         for i, (negative, _, _, c, parts) in enumerate(best)
     ]
+
+
+def rank(need: Need, candidates, *, weights: dict | None = None, limit: int = 10) -> list[Proposal]:
+    """The top `limit` proposals, best first."""
+    weights = _weights(weights)
+    eligible = [c for c in candidates if excluded_because(need, c) is None]
+    pool_recent = max((c.recent_engagements for c in eligible), default=0)
+    # Only the winners need their components rounded and their reasons written.
+    scored = [_scored(need, c, weights, pool_recent) for c in eligible]
+    return _proposals(need, heapq.nsmallest(limit, scored, key=lambda row: row[:3]))
+
+
+def rank_in_stages(
+    need: Need,
+    outlines,
+    load,
+    *,
+    weights: dict | None = None,
+    limit: int = 10,
+    batch: int = 25,
+) -> list[Proposal]:
+    """`rank`, loading full candidates (`load(partner ids)`) best upper bound first and only
+    while a bound can still beat the `limit`-th proposal found."""
+    weights = _weights(weights)
+    eligible = [o for o in outlines if outline_excluded(need, o) is None]
+    # The fairness pool is every eligible candidate, loaded or not, exactly as in `rank`.
+    pool_recent = max((o.recent_engagements for o in eligible), default=0)
+    bounded = sorted(
+        (
+            (-upper_bound(need, o, weights=weights, pool_recent=pool_recent), o.partner_id)
+            for o in eligible
+        ),
+    )
+    best: list[tuple] = []
+    for start in range(0, len(bounded), batch):
+        if len(best) == limit and -best[-1][0] > -bounded[start][0]:
+            break  # the worst of the best beats every bound left
+        ids = [partner_id for _, partner_id in bounded[start : start + batch]]
+        scored = [
+            _scored(need, c, weights, pool_recent)
+            for c in load(ids)
+            if excluded_because(need, c) is None
+        ]
+        best = heapq.nsmallest(limit, best + scored, key=lambda row: row[:3])
+    return _proposals(need, best)

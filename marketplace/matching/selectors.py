@@ -1,6 +1,7 @@
 """From the database to the engine: the cheap hard filters run in SQL (listed, kind of work,
-required languages, area by bounding box, not declined), then a handful of bulk queries load
-what the engine scores. The number of queries does not depend on the number of candidates."""
+required languages, area by bounding box, not declined). A light query then outlines every
+prefiltered partner for the engine's first stage, and a full query loads the few the engine asks
+for. The number of queries does not depend on the number of candidates."""
 
 import math
 from collections import defaultdict
@@ -9,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Avg, Count, Exists, F, Func, OuterRef, Q
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils import timezone
 from geo.distance import bounding_box
 from geo.models import Neighbourhood
 from geo.spatial import KM_PER_DEGREE_LAT, haversine_km
-from marketplace.matching.engine import Candidate, Need
+from marketplace.matching.engine import NEAR_RING_KM, Candidate, Need, Outline
 from marketplace.models import Engagement, EngagementStatus, Invitation, InvitationStatus
 from partners.models import (
     PROFICIENCY_RANK,
@@ -64,10 +65,15 @@ def _prefiltered(request: SupportRequest, need: Need):
         partnerprofile_id=OuterRef("pk"), expertise_id=request.expertise_id
     )
     qs = PartnerProfile.objects.listed().order_by().filter(Exists(links))
+    language_ids = dict(
+        Language.objects.filter(code__in=need.required_languages).values_list("code", "pk")
+    )
     for code, level in need.required_languages.items():
         levels = [p for p, rank in PROFICIENCY_RANK.items() if rank >= level]
+        # By id, not by code through a join: the planner then reads the (language, partner)
+        # index in partner order.
         speaks = PartnerLanguage.objects.filter(
-            profile_id=OuterRef("pk"), language__code=code, proficiency__in=levels
+            profile_id=OuterRef("pk"), language_id=language_ids.get(code), proficiency__in=levels
         )
         qs = qs.filter(Exists(speaks))
     if need.mode != Mode.ONLINE and need.lat is not None:
@@ -141,21 +147,58 @@ _PREFILTER_FIELDS = (
 )
 
 
-def candidates_for(request: SupportRequest, need: Need) -> list[Candidate]:
-    """The prefiltered partners as engine candidates. On PostgreSQL one query returns every
-    feature per partner (no id lists travel back and forth); elsewhere a few bulk queries do."""
+def outlines_for(request: SupportRequest, need: Need) -> list[Outline]:
+    """Every prefiltered partner as an engine outline (the first stage of ranking). On
+    PostgreSQL one light query; elsewhere the full bulk load, outlined."""
+    months = _months(request.period_start, request.period_end)
     if connection.vendor == "postgresql":
-        features = _features_in_one_query(request, need)
+        return _outlines_in_one_query(request, need, months)
+    return [_outline(f, need, months) for f in _features_in_bulk(request, need)]
+
+
+def candidates_for(request: SupportRequest, need: Need, ids=None) -> list[Candidate]:
+    """The prefiltered partners (only `ids`, when given) as full engine candidates. On
+    PostgreSQL one query returns every feature per partner; elsewhere a few bulk queries do."""
+    if connection.vendor == "postgresql":
+        features = _features_in_one_query(request, need, ids)
     else:
-        features = _features_in_bulk(request, need)
+        features = _features_in_bulk(request, need, ids)
     months = _months(request.period_start, request.period_end)
     return [_candidate(f, need, months) for f in features]
 
 
+def _base_km(f: _Features, need: Need) -> float | None:
+    if need.lat is None or f.base_lat is None:
+        return None
+    return haversine_km(need.lat, need.lon, f.base_lat, f.base_lon)
+
+
+def _hours_free(f: _Features, months: Decimal) -> Decimal:
+    return (f.hours_per_month * months - f.committed).quantize(Decimal("0.1"))
+
+
+def _outline(f: _Features, need: Need, months: Decimal) -> Outline:
+    return Outline(
+        partner_id=f.pk,
+        serves_here=f.serves_here,
+        serves_district=f.serves_district,
+        served_km_at_least=f.nearest_served_km or 0.0,
+        base_km=_base_km(f, need),
+        travel_radius_km=f.travel_radius_km,
+        in_person=f.in_person,
+        online=f.online,
+        hours_free=_hours_free(f, months),
+        expertise_count=len(f.expertise),
+        recent_engagements=f.recent,
+        completed=f.completed,
+        on_time_ratio=f.on_time if f.on_time is not None else 1.0,
+        feedback=f.rating,
+    )
+
+
 def _candidate(f: _Features, need: Need, months: Decimal) -> Candidate:
-    distance, base_km = f.nearest_served_km, None
-    if need.lat is not None and f.base_lat is not None:
-        base_km = haversine_km(need.lat, need.lon, f.base_lat, f.base_lon)
+    distance, base_km = f.nearest_served_km, _base_km(f, need)
+    if base_km is not None:
         distance = base_km if distance is None else min(distance, base_km)
     return Candidate(
         partner_id=f.pk,
@@ -171,7 +214,7 @@ def _candidate(f: _Features, need: Need, months: Decimal) -> Candidate:
         travel_radius_km=f.travel_radius_km,
         in_person=f.in_person,
         online=f.online,
-        hours_free=(f.hours_per_month * months - f.committed).quantize(Decimal("0.1")),
+        hours_free=_hours_free(f, months),
         completed=f.completed,
         feedback=f.rating,
         on_time_ratio=f.on_time if f.on_time is not None else 1.0,
@@ -187,51 +230,185 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _features_in_one_query(request: SupportRequest, need: Need) -> list[_Features]:
-    """The prefilter as a CTE, and per partner correlated look-ups on indexed link tables. The
-    nearest served neighbourhood comes back as its point so distance is computed exactly as in
-    `_features_in_bulk` (geo.spatial.haversine_km)."""
-    base_sql, base_params = (
-        _prefiltered(request, need).values(*_PREFILTER_FIELDS).query.sql_with_params()
+def _engagements_sql() -> str:
+    """A LATERAL over the partner's engagements, in one pass: hours promised in the period,
+    recent engagements (fairness) and the track record."""
+    return f"""
+        LEFT JOIN LATERAL (
+            SELECT array_agg(
+                       g.max_hours::text || ':'
+                       || (LEAST(%s::date, g.period_end) - GREATEST(%s::date, g.period_start) + 1)
+                       || ':' || (g.period_end - g.period_start + 1)
+                   ) FILTER (WHERE g.status = %s
+                             AND g.period_start <= %s::date AND g.period_end >= %s::date)
+                       AS committed,
+                   count(*) FILTER (WHERE g.created_at >= %s) AS recent,
+                   count(*) FILTER (WHERE g.status = %s) AS n,
+                   avg(g.feedback_rating) FILTER (WHERE g.status = %s) AS rating,
+                   count(*) FILTER (WHERE g.status = %s AND g.feedback_on_time IS NOT NULL)
+                       AS rated_on_time,
+                   count(*) FILTER (WHERE g.status = %s AND g.feedback_on_time) AS on_time
+            FROM {_table(Engagement)} g
+            WHERE g.partner_id = c.id
+        ) g ON true
+    """  # noqa: S608 - a table name from model metadata; every value is a parameter
+
+
+def _engagements_params(request: SupportRequest) -> tuple:
+    start, end = request.period_start, request.period_end
+    since = timezone.now() - timedelta(days=settings.MATCHING_RECENT_DAYS)
+    completed = EngagementStatus.COMPLETED
+    active = EngagementStatus.ACTIVE
+    return (end, start, active, end, start, since, completed, completed, completed, completed)
+
+
+def _features_from_row(row) -> _Features:
+    """The prefilter's columns and the engagement columns, which every query ends with."""
+    (
+        pk, radius, in_person, online, hours, base_lat, base_lon, *_,
+        engagements, recent, n, rating, rated, on_time,
+    ) = row  # fmt: skip
+    committed = Decimal(0)
+    for item in engagements or ():
+        max_hours, overlap, length = item.split(":")
+        committed += _prorated(Decimal(max_hours), int(overlap), int(length))
+    return _Features(
+        pk=pk,
+        travel_radius_km=radius,
+        in_person=in_person,
+        online=online,
+        hours_per_month=hours,
+        base_lat=base_lat,
+        base_lon=base_lon,
+        committed=committed,
+        recent=recent,
+        completed=n,
+        rating=float(rating) if rating is not None else None,
+        on_time=(on_time / rated) if rated else None,
     )
+
+
+def _run(sql: str, params) -> list[tuple]:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        # Many small indexed look-ups add up to a planner cost that switches on PostgreSQL's JIT,
+        # whose compiling alone (~45 ms) took longer than the whole query; off for these only.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _prefilter_cte(request: SupportRequest, need: Need, ids=None) -> tuple[str, tuple]:
+    """The candidates as a CTE: the prefilter, or the given partners the prefilter returned
+    (by primary key, instead of running the filters again)."""
+    if ids is None:
+        queryset = _prefiltered(request, need)
+    else:
+        queryset = PartnerProfile.objects.filter(pk__in=ids).order_by()
+    sql, params = queryset.values(*_PREFILTER_FIELDS).query.sql_with_params()
+    return (
+        f"WITH cand (id, radius, in_person, online, hours, base_lat, base_lon) AS ({sql})",
+        params,
+    )
+
+
+def _ring(need: Need) -> dict[int, float]:
+    """{neighbourhood id: km} of the neighbourhoods within engine.NEAR_RING_KM of the request."""
+    if need.lat is None:
+        return {}
+    min_lat, max_lat, min_lon, max_lon = bounding_box(need.lat, need.lon, NEAR_RING_KM)
+    ring = {}
+    for pk, lat, lon in Neighbourhood.objects.filter(
+        lat__range=(min_lat, max_lat), lon__range=(min_lon, max_lon)
+    ).values_list("pk", "lat", "lon"):
+        km = haversine_km(need.lat, need.lon, lat, lon)
+        if km <= NEAR_RING_KM:
+            ring[pk] = km
+    return ring
+
+
+def _outlines_in_one_query(request: SupportRequest, need: Need, months: Decimal) -> list[Outline]:
+    """The first stage: the prefilter, the served neighbourhoods' ids (one index-only probe)
+    and the engagement columns; straight into outlines, as this runs for every candidate."""
+    cte, cte_params = _prefilter_cte(request, need)
+    here = request.neighbourhood_id
+    district = set(
+        Neighbourhood.objects.filter(district_id=request.neighbourhood.district_id).values_list(
+            "pk", flat=True
+        )
+    )
+    # The nearest served neighbourhood: exact inside the ring, "beyond the ring" outside it.
+    ring = _ring(need)
+    beyond = NEAR_RING_KM if need.lat is not None else 0.0
+    sql = f"""
+        {cte}
+        SELECT c.id, c.radius, c.in_person, c.online, c.hours, c.base_lat, c.base_lon,
+            ARRAY(SELECT z.neighbourhood_id FROM {_table(PartnerNeighbourhoods)} z
+                  WHERE z.partnerprofile_id = c.id),
+            (SELECT count(*) FROM {_table(PartnerProfile.expertise.through)} x
+             WHERE x.partnerprofile_id = c.id),
+            g.committed, g.recent, g.n, g.rating, g.rated_on_time, g.on_time
+        FROM cand c
+        {_engagements_sql()}
+    """  # noqa: S608 - table names from model metadata; every value is a parameter
+    free_hours = {}  # hours per month → free hours without commitments (most partners)
+    outlines = []
+    for row in _run(sql, (*cte_params, *_engagements_params(request))):
+        pk, radius, in_person, online, hours, base_lat, base_lon, served, kinds, *engagements = row
+        if engagements[0] or hours not in free_hours:
+            free = _hours_free(_features_from_row(row), months)
+            if not engagements[0]:
+                free_hours[hours] = free
+        else:
+            free = free_hours[hours]
+        n, rating, rated, on_time = engagements[2:]
+        base_km = None
+        if need.lat is not None and base_lat is not None:
+            base_km = haversine_km(need.lat, need.lon, base_lat, base_lon)
+        outlines.append(
+            Outline(
+                pk, here in served, not district.isdisjoint(served),
+                min((ring[n] for n in served if n in ring), default=beyond),
+                base_km, radius, in_person, online, free, kinds, engagements[1], n,
+                (on_time / rated) if rated else 1.0, float(rating) if rating is not None else None,
+            )
+        )  # fmt: skip
+    return outlines
+
+
+def _features_in_one_query(request: SupportRequest, need: Need, ids=None) -> list[_Features]:
+    """The prefilter as a CTE, and per partner correlated look-ups on indexed link tables, by id
+    (names are mapped in Python, so no look-up joins a taxonomy table) and one pass over the
+    partner's engagements. The nearest served neighbourhood comes back as its point so distance
+    is computed exactly as in `_features_in_bulk` (geo.spatial.haversine_km)."""
+    cte, cte_params = _prefilter_cte(request, need, ids)
     lat = need.lat if need.lat is not None else 0.0
     lon = need.lon if need.lon is not None else 0.0
-    wanted = sorted(set(need.required_languages) | need.preferred_languages)
-    since = timezone.now() - timedelta(days=settings.MATCHING_RECENT_DAYS)
+    wanted = set(need.required_languages) | need.preferred_languages
+    language_codes = dict(Language.objects.filter(code__in=wanted).values_list("pk", "code"))
+    expertise_codes = dict(Expertise.objects.values_list("pk", "code"))
+    community_id = (
+        Community.objects.filter(code=need.community).values_list("pk", flat=True).first()
+        if need.community
+        else None
+    )
     t = {
         "expertise_link": _table(PartnerProfile.expertise.through),
-        "expertise": _table(Expertise),
         "language_link": _table(PartnerLanguage),
-        "language": _table(Language),
         "community_link": _table(PartnerProfile.communities.through),
-        "community": _table(Community),
         "served_link": _table(PartnerNeighbourhoods),
         "neighbourhood": _table(Neighbourhood),
-        "engagement": _table(Engagement),
     }
-    # Table names come from model metadata (quoted); every value is a parameter.
     sql = f"""
-        WITH cand (id, radius, in_person, online, hours, base_lat, base_lon) AS ({base_sql})
+        {cte}
         SELECT c.id, c.radius, c.in_person, c.online, c.hours, c.base_lat, c.base_lon,
-            ARRAY(SELECT e.code FROM {t["expertise_link"]} x
-                  JOIN {t["expertise"]} e ON e.id = x.expertise_id
+            ARRAY(SELECT x.expertise_id FROM {t["expertise_link"]} x
                   WHERE x.partnerprofile_id = c.id),
-            ARRAY(SELECT l.code || ':' || pl.proficiency FROM {t["language_link"]} pl
-                  JOIN {t["language"]} l ON l.id = pl.language_id
-                  WHERE pl.profile_id = c.id AND l.code = ANY(%s)),
+            ARRAY(SELECT pl.language_id || ':' || pl.proficiency FROM {t["language_link"]} pl
+                  WHERE pl.profile_id = c.id AND pl.language_id = ANY(%s)),
             EXISTS(SELECT 1 FROM {t["community_link"]} y
-                   JOIN {t["community"]} m ON m.id = y.community_id
-                   WHERE y.partnerprofile_id = c.id AND m.code = %s),
+                   WHERE y.partnerprofile_id = c.id AND y.community_id = %s),
             s.here, s.district, s.nearest,
-            ARRAY(SELECT g.max_hours::text || ':'
-                         || (LEAST(%s::date, g.period_end) - GREATEST(%s::date, g.period_start) + 1)
-                         || ':' || (g.period_end - g.period_start + 1)
-                  FROM {t["engagement"]} g
-                  WHERE g.partner_id = c.id AND g.status = %s
-                    AND g.period_start <= %s::date AND g.period_end >= %s::date),
-            (SELECT count(*) FROM {t["engagement"]} g
-             WHERE g.partner_id = c.id AND g.created_at >= %s),
-            k.n, k.rating, k.rated_on_time, k.on_time
+            g.committed, g.recent, g.n, g.rating, g.rated_on_time, g.on_time
         FROM cand c
         LEFT JOIN LATERAL (
             SELECT bool_or(n.id = %s) AS here, bool_or(n.district_id = %s) AS district,
@@ -241,78 +418,40 @@ def _features_in_one_query(request: SupportRequest, need: Need) -> list[_Feature
             FROM {t["served_link"]} z JOIN {t["neighbourhood"]} n ON n.id = z.neighbourhood_id
             WHERE z.partnerprofile_id = c.id
         ) s ON true
-        LEFT JOIN LATERAL (
-            SELECT count(*) AS n, avg(g.feedback_rating) AS rating,
-                   count(*) FILTER (WHERE g.feedback_on_time IS NOT NULL) AS rated_on_time,
-                   count(*) FILTER (WHERE g.feedback_on_time) AS on_time
-            FROM {t["engagement"]} g
-            WHERE g.partner_id = c.id AND g.status = %s
-        ) k ON true
-    """  # noqa: S608
-    start, end = request.period_start, request.period_end
+        {_engagements_sql()}
+    """  # noqa: S608 - table names from model metadata; every value is a parameter
     params = (
-        *base_params,
-        wanted,
-        need.community or "",
-        end,
-        start,
-        EngagementStatus.ACTIVE,
-        end,
-        start,
-        since,
+        *cte_params,
+        list(language_codes),
+        community_id,
         request.neighbourhood_id,
         request.neighbourhood.district_id,
         lat,
         lon,
         math.cos(math.radians(lat)),
-        EngagementStatus.COMPLETED,
+        *_engagements_params(request),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     features = []
-    for (
-        pk, radius, in_person, online, hours, base_lat, base_lon, expertise, spoken,
-        in_community, here, district, nearest, engagements, recent, n, rating, rated, on_time,
-    ) in rows:  # fmt: skip
-        nearest_km = None
+    for row in _run(sql, params):
+        f = _features_from_row(row)
+        expertise, spoken, in_community, here, district, nearest = row[7:13]
         if nearest and need.lat is not None:
-            nearest_km = haversine_km(need.lat, need.lon, nearest[0][0], nearest[0][1])
-        committed = Decimal(0)
-        for item in engagements:
-            max_hours, overlap, length = item.split(":")
-            committed += _prorated(Decimal(max_hours), int(overlap), int(length))
-        languages = {}
+            f.nearest_served_km = haversine_km(need.lat, need.lon, nearest[0][0], nearest[0][1])
         for item in spoken:
-            code, level = item.rsplit(":", 1)
-            languages[code] = PROFICIENCY_RANK[level]
-        features.append(
-            _Features(
-                pk=pk,
-                travel_radius_km=radius,
-                in_person=in_person,
-                online=online,
-                hours_per_month=hours,
-                base_lat=base_lat,
-                base_lon=base_lon,
-                expertise=set(expertise),
-                languages=languages,
-                in_community=in_community,
-                serves_here=bool(here),
-                serves_district=bool(district),
-                nearest_served_km=nearest_km,
-                committed=committed,
-                recent=recent,
-                completed=n,
-                rating=float(rating) if rating is not None else None,
-                on_time=(on_time / rated) if rated else None,
-            )
-        )
+            language_id, level = item.split(":", 1)
+            f.languages[language_codes[int(language_id)]] = PROFICIENCY_RANK[level]
+        f.expertise = {expertise_codes[e] for e in expertise}
+        f.in_community = in_community
+        f.serves_here, f.serves_district = bool(here), bool(district)
+        features.append(f)
     return features
 
 
-def _features_in_bulk(request: SupportRequest, need: Need) -> list[_Features]:
+def _features_in_bulk(request: SupportRequest, need: Need, ids=None) -> list[_Features]:
     """Portable loader (SQLite in local mode): the prefilter, then one query per kind of data."""
+    prefiltered = _prefiltered(request, need)
+    if ids is not None:
+        prefiltered = prefiltered.filter(pk__in=ids)
     features = {
         row["pk"]: _Features(
             pk=row["pk"],
@@ -323,7 +462,7 @@ def _features_in_bulk(request: SupportRequest, need: Need) -> list[_Features]:
             base_lat=row["base_neighbourhood__lat"],
             base_lon=row["base_neighbourhood__lon"],
         )
-        for row in _prefiltered(request, need).values(*_PREFILTER_FIELDS)
+        for row in prefiltered.values(*_PREFILTER_FIELDS)
     }
     ids = list(features)
     if not ids:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from marketplace import audit
 from marketplace.errors import Conflict
 from marketplace.matching import engine
-from marketplace.matching.selectors import candidates_for, need_for
+from marketplace.matching.selectors import candidates_for, need_for, outlines_for
 from marketplace.models import Proposal, Role, User
 from marketplace.permissions import ensure_can_transact, ensure_role
 from requests.models import Status, SupportRequest
@@ -20,8 +20,12 @@ PROPOSABLE = (Status.OPEN, Status.MATCHING)
 def rank_for(request: SupportRequest, *, limit: int = 10) -> list[engine.Proposal]:
     """The engine's ranking for a request, without storing anything (also used by the bench)."""
     need = need_for(request)
-    return engine.rank(
-        need, candidates_for(request, need), weights=settings.MATCHING_WEIGHTS, limit=limit
+    return engine.rank_in_stages(
+        need,
+        outlines_for(request, need),
+        lambda ids: candidates_for(request, need, ids),
+        weights=settings.MATCHING_WEIGHTS,
+        limit=limit,
     )
 
 

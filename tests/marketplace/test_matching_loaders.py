@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from marketplace.matching import selectors
 from marketplace.matching.engine import rank
+from marketplace.matching.services import rank_for
 from partners.models import Community
 from requests.models import Mode
 from tests.marketplace.engagement_factories import EngagementFactory
@@ -108,3 +109,43 @@ def test_both_loaders_give_the_engine_the_same_candidates(places, mode):
         for fs in (one_query, in_bulk)
     ]
     assert ranked[0] == ranked[1]
+
+
+@pytest.mark.parametrize("mode", [Mode.IN_PERSON, Mode.EITHER, Mode.ONLINE])
+def test_both_loaders_outline_the_same_partners(places, mode):
+    _world(places)
+    request = SupportRequestFactory(
+        languages=["ti"], neighbourhood=places.schilders_west, mode=mode
+    )
+    need = selectors.need_for(request)
+    months = selectors._months(request.period_start, request.period_end)
+
+    one_query = sorted(selectors._outlines_in_one_query(request, need, months))
+    in_bulk = sorted(
+        selectors._outline(f, need, months) for f in selectors._features_in_bulk(request, need)
+    )
+
+    assert [o._replace(served_km_at_least=0) for o in one_query] == [
+        o._replace(served_km_at_least=0) for o in in_bulk
+    ]
+    assert one_query
+    for quick, exact in zip(one_query, in_bulk, strict=True):
+        # Exact inside the ring, a lower bound beyond it: never more than the true distance.
+        assert quick.served_km_at_least <= exact.served_km_at_least + 1e-9
+
+
+@pytest.mark.parametrize("mode", [Mode.IN_PERSON, Mode.EITHER, Mode.ONLINE])
+def test_ranking_in_stages_equals_ranking_every_candidate(places, mode):
+    _world(places)
+    request = SupportRequestFactory(
+        languages=["ti", ("ar", "preferred")],
+        neighbourhood=places.schilders_west,
+        mode=mode,
+        hours_estimated=Decimal("4.00"),
+    )
+    need = selectors.need_for(request)
+
+    staged = rank_for(request, limit=2)
+
+    assert staged == rank(need, selectors.candidates_for(request, need), limit=2)
+    assert staged
