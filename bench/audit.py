@@ -7,8 +7,9 @@ engagement each, 1,000,000 approved time entries (20 per engagement), about 133,
 statements and 50,000 paid payouts. Then times the dashboard's figures for Den Haag in 2026
 (three runs, the best counts) and prints each part and the total. Target: under 1 s in total.
 
-Ledger rows are not seeded: the dashboard reads the documents, and only drill-down reads the
-ledger (by an index on the document).
+The documents' spend rows (payments.spend: one per document and engagement) are seeded with
+them, as the issuing services write them. Ledger rows are not seeded: the dashboard reads the
+documents, and only drill-down reads the ledger (by an index on the document).
 """
 
 import random
@@ -52,7 +53,13 @@ def _seed(rng) -> None:
         VerificationStatus,
     )
     from partners.models import Expertise, PartnerProfile
-    from payments.models import AllowanceStatement, BilledTimeEntry, Invoice, InvoiceLine
+    from payments.models import (
+        AllowanceStatement,
+        BilledTimeEntry,
+        DocumentSpend,
+        Invoice,
+        InvoiceLine,
+    )
     from requests.models import SupportRequest
 
     if Organisation.objects.filter(kvk_number=str(KVK_BASE)).exists():
@@ -216,18 +223,38 @@ def _seed(rng) -> None:
             AllowanceStatement.objects.bulk_create([s for s, _ in statements], batch_size=BATCH)
             for line, chunk in lines:
                 billed += [
-                    BilledTimeEntry(
-                        time_entry=e, invoice_line=line, amount=e.hours * line.unit_price
-                    )
+                    BilledTimeEntry.of(e, invoice_line=line, amount=e.hours * line.unit_price)
                     for e in chunk
                 ]
             for statement, chunk in statements:
                 rate = statement.total / statement.hours
                 billed += [
-                    BilledTimeEntry(time_entry=e, statement=statement, amount=e.hours * rate)
-                    for e in chunk
+                    BilledTimeEntry.of(e, statement=statement, amount=e.hours * rate) for e in chunk
                 ]
             BilledTimeEntry.objects.bulk_create(billed, batch_size=BATCH)
+            # What payments.spend.record_spend writes when a service issues a document.
+            spend = [
+                DocumentSpend(
+                    engagement_id=line.engagement_id,
+                    municipality_id=line.engagement.municipality_id,
+                    period_start=line.invoice.period_start,
+                    invoice_id=line.invoice_id,
+                    amount=line.amount,
+                )
+                for line, _ in lines
+            ]
+            for statement, chunk in statements:
+                rate = statement.total / statement.hours
+                spend.append(
+                    DocumentSpend(
+                        engagement_id=chunk[0].engagement_id,
+                        municipality_id=chunk[0].engagement.municipality_id,
+                        period_start=statement.period_start,
+                        statement=statement,
+                        amount=sum(e.hours * rate for e in chunk),
+                    )
+                )
+            DocumentSpend.objects.bulk_create(spend, batch_size=BATCH)
         print(f"  {offset + BATCH:,} engagements seeded…")
     with connection.cursor() as cursor:
         # Requests published over the year, not all at the moment of seeding.

@@ -89,12 +89,12 @@ def _documents(municipality, period: Period, dimension: str | None, key: str | N
                 group_key=key
             )
             entries = entries.alias(
-                group_key=figures.PartnerGroup.expression("time_entry__engagement__")
+                group_key=figures.PartnerGroup.expression("engagement__")
             ).filter(group_key=key)
         else:
             value = None if key in (None, "", "None") else key
             lines = lines.filter(**{f"engagement__{found.key}": value})
-            entries = entries.filter(**{f"time_entry__engagement__{found.key}": value})
+            entries = entries.filter(**{f"engagement__{found.key}": value})
     lines, entries = lines.values("pk"), entries.values("pk")
     invoices = (
         Invoice.objects.filter(pk__in=lines.values("invoice"))

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Avg, Count, Exists, F, Func, OuterRef, Q
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -289,10 +289,7 @@ def _features_from_row(row) -> _Features:
 
 
 def _run(sql: str, params) -> list[tuple]:
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # Many small indexed look-ups add up to a planner cost that switches on PostgreSQL's JIT,
-        # whose compiling alone (~45 ms) took longer than the whole query; off for these only.
-        cursor.execute("SET LOCAL jit = off")
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

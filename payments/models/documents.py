@@ -271,6 +271,11 @@ class BilledTimeEntry(models.Model):
     time_entry = models.ForeignKey(
         "marketplace.TimeEntry", on_delete=models.PROTECT, related_name="billings"
     )
+    # The time entry's engagement (which never changes), copied so the audit can sum documents
+    # per engagement without reading a million time entries. Set through `BilledTimeEntry.of`.
+    engagement = models.ForeignKey(
+        "marketplace.Engagement", on_delete=models.PROTECT, related_name="+"
+    )
     invoice_line = models.ForeignKey(
         InvoiceLine, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
@@ -284,6 +289,15 @@ class BilledTimeEntry(models.Model):
     )
 
     class Meta:
+        indexes = [
+            # The audit: a period's statements, summed per engagement, from the index alone.
+            models.Index(
+                fields=["statement", "engagement"],
+                include=["amount"],
+                condition=Q(statement__isnull=False),
+                name="payments_billed_statement_sums",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["time_entry"],
@@ -304,3 +318,55 @@ class BilledTimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"entry {self.time_entry_id} → {self.invoice_line_id or self.statement_id}"
+
+    @classmethod
+    def of(cls, entry, **fields) -> "BilledTimeEntry":
+        """The billing of `entry` (a TimeEntry) on a document given in `fields`."""
+        return cls(time_entry=entry, engagement_id=entry.engagement_id, **fields)
+
+
+class DocumentSpend(models.Model):
+    """What one issued document spends on one engagement (excluding VAT; a credit note's is
+    negative), filed under the engagement's municipality. Written with the document, which never
+    changes afterwards (`payments.spend.record_spend`), so the municipal audit sums these rows
+    instead of every invoice line and billed hour; its tests reconcile both ways."""
+
+    engagement = models.ForeignKey(
+        "marketplace.Engagement", on_delete=models.PROTECT, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "geo.Municipality", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    period_start = models.DateField()  # the document's
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="spend"
+    )
+    statement = models.ForeignKey(
+        AllowanceStatement, on_delete=models.PROTECT, null=True, blank=True, related_name="spend"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["municipality", "period_start"],
+                include=["engagement", "invoice", "statement", "amount"],
+                name="payments_spend_by_place",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=False, statement__isnull=True)
+                | Q(invoice__isnull=True, statement__isnull=False),
+                name="payments_spend_one_document",
+            ),
+            models.UniqueConstraint(
+                fields=["invoice", "engagement"], name="payments_spend_once_per_invoice"
+            ),
+            models.UniqueConstraint(
+                fields=["statement", "engagement"], name="payments_spend_once_per_statement"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id or self.statement_id} → engagement {self.engagement_id}"

@@ -2,8 +2,9 @@
 
 Spending is what the money documents say: invoice lines (credit-note lines count negative) and
 the entries of volunteer allowance statements, both excluding VAT, attributed to the period the
-document covers. Hours are approved time entries by their date. Each figure is a plain aggregate
-over rows an auditor can drill down to, so the page reconciles with the documents exactly.
+document covers, read from their per-engagement summary written at issue (DocumentSpend).
+Hours are approved time entries by their date. Each figure is a plain aggregate over rows an
+auditor can drill down to, so the page reconciles with the documents exactly.
 """
 
 import math
@@ -12,15 +13,28 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, F, Min, Q, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Min,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, TruncMonth
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import Engagement, Invitation, Proposal, TimeEntry
 from marketplace.money import ZERO, quantize_money
 from partners.models import CompensationMode, PartnerKind
-from payments.models import BilledTimeEntry, InvoiceLine, PayoutState
+from payments.models import BilledTimeEntry, DocumentSpend, InvoiceLine, Payout, PayoutState
 from payments.reports.periods import Period
 from payments.reports.scope import engagement_place
 from requests.models import RequestLanguage, Status, SupportRequest
@@ -208,8 +222,9 @@ def invoice_lines(municipality, period: Period):
 
 
 def statement_entries(municipality, period: Period):
+    # The place as a set of engagements (a hashed semi-join), not a join per billed entry.
     return BilledTimeEntry.objects.filter(
-        engagement_place(municipality, "time_entry__engagement__"),
+        engagement__in=Engagement.objects.filter(engagement_place(municipality)).values("pk"),
         statement__isnull=False,
         statement__period_start__gte=period.start,
         statement__period_start__lte=period.end,
@@ -235,10 +250,9 @@ def engagements(municipality, period: Period):
 
 def requests(municipality, period: Period):
     """Requests placed in the municipality and published in the period (drafts never count)."""
+    start, after = period.moments()
     return SupportRequest.objects.filter(
-        neighbourhood__municipality=municipality,
-        created_at__date__gte=period.start,
-        created_at__date__lte=period.end,
+        neighbourhood__municipality=municipality, created_at__gte=start, created_at__lt=after
     ).exclude(status=Status.DRAFT)
 
 
@@ -267,45 +281,65 @@ class Facts:
         for source in (self.invoiced, self.allowance):
             for (engagement_id, _month), amount in source.items():
                 self._spend[engagement_id] += amount
+        # (attributes row, spend, hours, counted 0/1) per engagement: what every breakdown sums.
+        self.per_engagement = [
+            (
+                row,
+                self._spend.get(engagement_id, ZERO),
+                self.hours.get(engagement_id, ZERO),
+                int(engagement_id in self.counted),
+            )
+            for engagement_id, row in self.attributes.items()
+        ]
 
 
-def _by_engagement_and_month(queryset, engagement: str, document: str, payouts: dict) -> dict:
-    """{(engagement id, month): amount} of one kind of document; collects into `payouts` the
-    payout of each document on the way (a left join on the one-to-one, no extra query)."""
-    out = defaultdict(lambda: ZERO)
-    payout = f"{document}__payout__"
+def document_spend(municipality, period: Period):
+    """The spend rows of the documents (invoices, credit notes, statements) of the period, filed
+    under the municipality: one per document and engagement (payments.spend)."""
+    return DocumentSpend.objects.filter(
+        municipality=municipality,
+        period_start__gte=period.start,
+        period_start__lte=period.end,
+    )
+
+
+def _spend_by_engagement_and_month(spend) -> tuple[dict, dict]:
+    """({(engagement id, month): invoiced}, {…: allowance}); a date-typed month, as tens of
+    thousands of rows come back."""
+    invoiced, allowance = {}, {}
     rows = (
-        queryset.annotate(month=TruncMonth(f"{document}__period_start"))
-        .values(
-            engagement,
-            "month",
-            f"{document}_id",
-            f"{payout}state",
-            f"{payout}amount",
-            f"{payout}days_to_payout",
+        spend.annotate(month=Cast(TruncMonth("period_start"), DateField()))
+        .values_list("engagement_id", "month")
+        .annotate(
+            invoiced=Sum("amount", filter=Q(invoice__isnull=False)),
+            allowance=Sum("amount", filter=Q(statement__isnull=False)),
         )
-        .annotate(total=Sum("amount"))
         .order_by()
     )
-    for row in rows:
-        out[(row[engagement], row["month"])] += row["total"]
-        if row[f"{payout}state"] is not None:
-            payouts[(document, row[f"{document}_id"])] = (
-                row[f"{payout}state"],
-                row[f"{payout}amount"],
-                row[f"{payout}days_to_payout"],
-            )
-    return dict(out)
+    for engagement_id, month, by_invoice, by_statement in rows:
+        if by_invoice is not None:
+            invoiced[(engagement_id, month)] = by_invoice
+        if by_statement is not None:
+            allowance[(engagement_id, month)] = by_statement
+    return invoiced, allowance
+
+
+def _payouts(spend) -> dict:
+    """{(document kind, id): (state, amount, days to payout)} of the documents' payouts."""
+    found = {}
+    for invoice_id, statement_id, state, amount, days in Payout.objects.filter(
+        Q(invoice__in=spend.filter(invoice__isnull=False).values("invoice"))
+        | Q(statement__in=spend.filter(statement__isnull=False).values("statement"))
+    ).values_list("invoice_id", "statement_id", "state", "amount", "days_to_payout"):
+        key = ("invoice", invoice_id) if invoice_id else ("statement", statement_id)
+        found[key] = (state, amount, days)
+    return found
 
 
 def facts(municipality, period: Period) -> Facts:
-    payouts = {}
-    invoiced = _by_engagement_and_month(
-        invoice_lines(municipality, period), "engagement_id", "invoice", payouts
-    )
-    allowance = _by_engagement_and_month(
-        statement_entries(municipality, period), "time_entry__engagement_id", "statement", payouts
-    )
+    spend = document_spend(municipality, period)
+    invoiced, allowance = _spend_by_engagement_and_month(spend)
+    payouts = _payouts(spend)
     hours = dict(
         approved_entries(municipality, period)
         .values_list("engagement_id")
@@ -350,28 +384,39 @@ def totals(municipality, period: Period, known: Facts | None = None) -> Totals:
     )
 
 
-def _keys(known: Facts, dimension: Dimension, engagement_id: int) -> list[tuple]:
-    """[(key, label values)] of one engagement along one dimension (several for languages)."""
-    row = known.attributes[engagement_id]
-    if dimension.slug == "language":
-        return known.languages.get(row["request_id"]) or [(None, {})]
-    return [(row[dimension.key], {path: row[path] for path in dimension.labels})]
-
-
 def _breakdown(known: Facts, dimension: Dimension) -> Breakdown:
-    rows: dict[object, Row] = {}
-    for engagement_id in known.attributes:
-        for key, label_values in _keys(known, dimension, engagement_id):
-            row = rows.get(key)
-            if row is None:
-                row = rows[key] = Row(key=key, label=dimension.label(label_values, key))
-            row.spend += known.spend_of(engagement_id)
-            row.hours += known.hours.get(engagement_id, ZERO)
-            row.engagements += engagement_id in known.counted
-    for row in rows.values():
-        row.spend = quantize_money(row.spend)
-        row.suppressed = dimension.suppress and row.engagements < SMALL_COUNT
-    ordered = sorted(rows.values(), key=lambda row: (-row.spend, -row.engagements, row.label))
+    """One regrouping of the per-engagement figures; labels are made once per row."""
+    totals: dict[object, list] = {}  # key → [spend, hours, engagements, label values]
+
+    def add(key, label_values, spend, hours, counted):
+        total = totals.get(key)
+        if total is None:
+            totals[key] = [spend, hours, counted, label_values]
+        else:
+            total[0] += spend
+            total[1] += hours
+            total[2] += counted
+
+    if dimension.slug == "language":  # a request may ask for several: non-additive
+        for row, spend, hours, counted in known.per_engagement:
+            for key, label_values in known.languages.get(row["request_id"]) or [(None, {})]:
+                add(key, label_values, spend, hours, counted)
+    else:
+        field = dimension.key
+        for row, spend, hours, counted in known.per_engagement:
+            add(row[field], row, spend, hours, counted)
+    rows = [
+        Row(
+            key=key,
+            label=dimension.label(label_values, key),
+            spend=quantize_money(spend),
+            hours=hours,
+            engagements=count,
+            suppressed=dimension.suppress and count < SMALL_COUNT,
+        )
+        for key, (spend, hours, count, label_values) in totals.items()
+    ]
+    ordered = sorted(rows, key=lambda row: (-row.spend, -row.engagements, row.label))
     return Breakdown(dimension=dimension, rows=ordered)
 
 
@@ -391,7 +436,7 @@ def spend_by_month(municipality, period: Period, known: Facts | None = None) -> 
     spend = defaultdict(lambda: ZERO)
     for source in (known.invoiced, known.allowance):
         for (_engagement, month), amount in source.items():
-            spend[month.date() if hasattr(month, "date") else month] += amount
+            spend[month] += amount
     return [(month, quantize_money(spend[month])) for month in period.months()]
 
 
@@ -434,13 +479,19 @@ def footing(municipality, period: Period, known: Facts | None = None) -> Footing
         for mode, hours in sorted(by_mode.items(), key=lambda item: -item[1])
     ]
     published = requests(municipality, period)
-    matched = published.annotate(
-        first_engagement=Min("engagements__created_at", filter=~Q(engagements__status="cancelled"))
-    ).filter(first_engagement__isnull=False)
-    days = [
-        (created - first).total_seconds() / -86400
-        for created, first in matched.values_list("created_at", "first_engagement")
-    ]
+    matched = (
+        published.annotate(
+            first_engagement=Min(
+                "engagements__created_at", filter=~Q(engagements__status="cancelled")
+            )
+        )
+        .filter(first_engagement__isnull=False)
+        # The wait as one interval per request: thousands of timestamps are slow to read.
+        .annotate(
+            waited=ExpressionWrapper(F("first_engagement") - F("created_at"), DurationField())
+        )
+    )
+    days = [waited.total_seconds() / 86400 for waited in matched.values_list("waited", flat=True)]
     paid = [
         (amount, waited)
         for state, amount, waited in known.payouts.values()
@@ -468,10 +519,9 @@ def _percentile(ordered: list, share: float):
 
 
 def fairness(municipality, period: Period) -> Fairness:
+    start, after = period.moments()
     started = Engagement.objects.live().filter(
-        engagement_place(municipality),
-        created_at__date__gte=period.start,
-        created_at__date__lte=period.end,
+        engagement_place(municipality), created_at__gte=start, created_at__lt=after
     )
     per_partner = sorted(
         (row["count"] for row in started.values("partner").annotate(count=Count("id"))),

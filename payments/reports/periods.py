@@ -3,7 +3,7 @@
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -32,6 +32,16 @@ class Period:
             months.append(first)
             first = (first + timedelta(days=32)).replace(day=1)
         return months
+
+    def moments(self) -> tuple[datetime, datetime]:
+        """[first moment, first moment after) in the active time zone: timestamps compared as
+        stored, rather than each cast to a local date, which no index can serve."""
+        zone = timezone.get_current_timezone()
+        after = self.end + timedelta(days=1)
+        return (
+            datetime.combine(self.start, time.min, tzinfo=zone),
+            datetime.combine(after, time.min, tzinfo=zone),
+        )
 
     def query(self) -> str:
         if self.kind == "custom":

@@ -45,6 +45,7 @@ from payments.models import (
     InvoiceLine,
     LedgerEventKind,
 )
+from payments.spend import record_spend
 
 logger = logging.getLogger(__name__)
 
@@ -363,14 +364,15 @@ def _issue_group(
         InvoiceLine.objects.bulk_create(line_objects.values())
         BilledTimeEntry.objects.bulk_create(
             [
-                BilledTimeEntry(
-                    time_entry=entry,
+                BilledTimeEntry.of(
+                    entry,
                     invoice_line=line_objects[(entry.engagement_id, entry.activity_id)],
                     amount=quantize_money(entry.hours * entry.engagement.hourly_rate),
                 )
                 for entry in entries
             ]
         )
+        record_spend(invoice)
         ledger.append(
             kind=LedgerEventKind.INVOICE_ISSUED,
             amount=invoice.total,
@@ -583,6 +585,7 @@ def invoice_credit(*, actor, invoice: Invoice, reason: str) -> Invoice:
                 for line in original.lines.order_by("position")
             ]
         )
+        record_spend(credit)
         released = BilledTimeEntry.objects.filter(
             invoice_line__invoice=original, released_at__isnull=True
         ).update(released_at=timezone.now(), released_by=credit)

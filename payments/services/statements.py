@@ -42,6 +42,7 @@ from payments.allowance import (
 )
 from payments.models import AllowanceStatement, BilledTimeEntry, LedgerEventKind
 from payments.numbering import formatted, next_number, payment_reference
+from payments.spend import record_spend
 
 logger = logging.getLogger(__name__)
 
@@ -198,8 +199,9 @@ def _issue(*, actor, partner, organisation, year, month):
         payment_reference=statement.payment_reference
     )
     BilledTimeEntry.objects.bulk_create(
-        [BilledTimeEntry(time_entry=e, statement=statement, amount=amounts[e.pk]) for e in entries]
+        [BilledTimeEntry.of(e, statement=statement, amount=amounts[e.pk]) for e in entries]
     )
+    record_spend(statement)
     ledger.append(
         kind=LedgerEventKind.ALLOWANCE_STATEMENT_ISSUED,
         amount=total,

@@ -22,6 +22,7 @@ from payments.models import (
     PayoutState,
 )
 from payments.numbering import next_number, payment_reference
+from payments.spend import record_spend
 from tests.factories import (
     DistrictFactory,
     MembershipFactory,
@@ -122,7 +123,8 @@ def _invoice(entries, *, credit_of=None):
                 amount=amount,
             )
             if not credit_of:
-                BilledTimeEntry.objects.create(time_entry=entry, invoice_line=line, amount=amount)
+                BilledTimeEntry.of(entry, invoice_line=line, amount=amount).save()
+        record_spend(invoice)
         ledger.append(
             kind=LedgerEventKind.CREDIT_NOTE_ISSUED
             if credit_of
@@ -165,7 +167,8 @@ def _statement(entries):
             month_total_after=total,
         )
         for entry, amount in amounts:
-            BilledTimeEntry.objects.create(time_entry=entry, statement=statement, amount=amount)
+            BilledTimeEntry.of(entry, statement=statement, amount=amount).save()
+        record_spend(statement)
         ledger.append(
             kind=LedgerEventKind.ALLOWANCE_STATEMENT_ISSUED,
             amount=total,

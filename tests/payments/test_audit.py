@@ -11,10 +11,12 @@ from django.urls import reverse
 
 from marketplace.models import Role
 from payments.reports import exports, figures
+from payments.reports.coverage_map import coverage
 from payments.reports.periods import month, period_from, year
 from tests.factories import (
     MembershipFactory,
 )
+from tests.partners.factories import KeyPersonProfileFactory
 from tests.payments.audit_factories import AUDIT_YEAR, build_audit_world
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +196,25 @@ def test_an_unreadable_period_says_how_to_type_it(params):
 
     with pytest.raises(ValidationError):
         period_from(params)
+
+
+def test_the_map_counts_each_listed_partner_once_per_district_it_serves_or_is_based_in(places):
+    KeyPersonProfileFactory(  # based in and serving Schilderswijk: once there
+        base_neighbourhood=places.schilders_west,
+        neighbourhoods=[places.schilders_west, places.schilders_noord],
+    )
+    KeyPersonProfileFactory(  # based in Transvaal, serving Schilderswijk: once in each
+        base_neighbourhood=places.transvaal_noord, neighbourhoods=[places.schilders_noord]
+    )
+    KeyPersonProfileFactory(  # Delft: not Den Haag's supply
+        base_neighbourhood=places.delft_centrum, neighbourhoods=[places.delft_centrum]
+    )
+    KeyPersonProfileFactory(  # not published: no supply
+        base_neighbourhood=places.duindorp, neighbourhoods=[places.duindorp], is_published=False
+    )
+
+    areas = {a.code: a for a in coverage(places.den_haag, year(AUDIT_YEAR))["areas"]}
+
+    assert (areas["WK051829"].supply, areas["WK051830"].supply) == (2, 1)
+    assert areas["WK051808"].supply == 0
+    assert all(a.level == "none" for a in areas.values())  # no requests in this world

@@ -14,6 +14,7 @@ from partners.models import VatCode
 from payments import ledger, numbering
 from payments.models import (
     BilledTimeEntry,
+    DocumentSpend,
     ImmutableDocument,
     Invoice,
     InvoiceLine,
@@ -330,6 +331,16 @@ def test_credit_note_restores_the_balance_and_releases_the_entries_for_rebilling
         credit = services.invoice_credit(actor=s.admin, invoice=invoice, reason="Wrong rate")
 
     assert credit.kind == "credit_note" and credit.credit_note_of == invoice
+    # The audit's summary of both: the invoice's spend per engagement, and the credit's negative
+    engagement = invoice.lines.get().engagement
+    assert sorted(
+        DocumentSpend.objects.filter(invoice__in=[invoice, credit]).values_list(
+            "engagement", "municipality", "period_start", "amount"
+        )
+    ) == sorted(
+        (engagement.pk, engagement.municipality_id, invoice.period_start, sign * invoice.subtotal)
+        for sign in (1, -1)
+    )
     assert credit.total == -invoice.total and credit.number.endswith("-0002")
     assert [line.amount for line in credit.lines.all()] == [-invoice.lines.get().amount]
     assert services.ledger_balance(payer=s.customer, payee=s.supplier) == 0

@@ -12,7 +12,13 @@ from marketplace.errors import PermissionDenied
 from marketplace.models import AuditEntry
 from payments import ledger
 from payments.allowance import AllowanceCapExceeded, allowance_usage
-from payments.models import AllowanceStatement, BilledTimeEntry, LedgerEntry, LedgerEventKind
+from payments.models import (
+    AllowanceStatement,
+    BilledTimeEntry,
+    DocumentSpend,
+    LedgerEntry,
+    LedgerEventKind,
+)
 from payments.numbering import is_valid_payment_reference
 from payments.services import statements as services
 from payments.statement_tasks import issue_allowance_statements_task, render_statement_pdf_task
@@ -68,6 +74,11 @@ def test_one_statement_per_volunteer_per_organisation_per_month(django_capture_o
     totals = sorted(s.year_total_after for s in run.issued)
     assert totals[-1] == Decimal("47.50")
     assert BilledTimeEntry.objects.filter(statement=mine).count() == 2
+    # The audit's summary: the statement's spend per engagement, filed under its place
+    (spend,) = DocumentSpend.objects.filter(statement=mine)
+    entry = BilledTimeEntry.objects.filter(statement=mine).first()
+    assert (spend.engagement_id, spend.amount) == (entry.engagement_id, mine.total)
+    assert spend.municipality_id == entry.time_entry.engagement.municipality_id is not None
     # Ledger: one row per statement in the chain
     rows = LedgerEntry.objects.filter(kind=LedgerEventKind.ALLOWANCE_STATEMENT_ISSUED)
     assert sorted(r.amount for r in rows) == [Decimal("20.00"), Decimal("27.50")]
@@ -173,7 +184,7 @@ def test_an_entry_billed_by_statement_cannot_be_billed_again():
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        BilledTimeEntry.objects.create(time_entry=entry, statement=statement, amount=1)
+        BilledTimeEntry.of(entry, statement=statement, amount=1).save()
 
 
 def test_the_pdf_holds_the_mandatory_content():
