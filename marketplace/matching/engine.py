@@ -106,6 +106,8 @@ class Outline(NamedTuple):
     serves_here: bool
     serves_district: bool
     served_km_at_least: float  # the nearest served neighbourhood is at least this far (0: unknown)
+    # From the home base (None: no base); may be a lower bound once it exceeds both the travel
+    # radius and NEAR_RING_KM, as reach and the bound then need no more.
     base_km: float | None
     travel_radius_km: float
     in_person: bool
@@ -359,26 +361,42 @@ def rank_in_stages(
     batch: int = 25,
 ) -> list[Proposal]:
     """`rank`, loading full candidates (`load(partner ids)`) best upper bound first and only
-    while a bound can still beat the `limit`-th proposal found."""
+    while a bound can still beat the `limit`-th proposal found. Partners with nothing near the
+    request come last, and are not even bounded one by one when their best case cannot win."""
     weights = _weights(weights)
     eligible = [o for o in outlines if outline_excluded(need, o) is None]
     # The fairness pool is every eligible candidate, loaded or not, exactly as in `rank`.
     pool_recent = max((o.recent_engagements for o in eligible), default=0)
-    bounded = sorted(
-        (
-            (-upper_bound(need, o, weights=weights, pool_recent=pool_recent), o.partner_id)
-            for o in eligible
-        ),
-    )
+    far_nearness = 0.7 * 0.5 ** (NEAR_RING_KM / NEAR_HALF_KM)
+    near, far = [], []
+    for o in eligible:
+        (near if _nearness_bound(need, o) > far_nearness else far).append(o)
     best: list[tuple] = []
-    for start in range(0, len(bounded), batch):
-        if len(best) == limit and -best[-1][0] > -bounded[start][0]:
-            break  # the worst of the best beats every bound left
-        ids = [partner_id for _, partner_id in bounded[start : start + batch]]
-        scored = [
-            _scored(need, c, weights, pool_recent)
-            for c in load(ids)
-            if excluded_because(need, c) is None
-        ]
-        best = heapq.nsmallest(limit, best + scored, key=lambda row: row[:3])
+    for group, ceiling in ((near, None), (far, _best_case(need, far_nearness, weights))):
+        if ceiling is not None and len(best) == limit and -best[-1][0] > ceiling:
+            break
+        bounded = sorted(
+            (-upper_bound(need, o, weights=weights, pool_recent=pool_recent), o.partner_id)
+            for o in group
+        )
+        for start in range(0, len(bounded), batch):
+            if len(best) == limit and -best[-1][0] > -bounded[start][0]:
+                break  # the worst of the best beats every bound left
+            ids = [partner_id for _, partner_id in bounded[start : start + batch]]
+            scored = [
+                _scored(need, c, weights, pool_recent)
+                for c in load(ids)
+                if excluded_because(need, c) is None
+            ]
+            best = heapq.nsmallest(limit, best + scored, key=lambda row: row[:3])
     return _proposals(need, best)
+
+
+def _best_case(need: Need, nearness: float, weights: dict) -> float:
+    """The highest score any candidate with at most this nearness can get."""
+    parts = dict.fromkeys(DEFAULT_WEIGHTS, 1.0) | {
+        "community": 1.0 if need.community else 0.5,
+        "nearness": nearness,
+        "fairness": 0.0,
+    }
+    return weighted(parts, weights)

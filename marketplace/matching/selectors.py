@@ -308,19 +308,25 @@ def _prefilter_cte(request: SupportRequest, need: Need, ids=None) -> tuple[str, 
     )
 
 
-def _ring(need: Need) -> dict[int, float]:
-    """{neighbourhood id: km} of the neighbourhoods within engine.NEAR_RING_KM of the request."""
-    if need.lat is None:
-        return {}
-    min_lat, max_lat, min_lon, max_lon = bounding_box(need.lat, need.lon, NEAR_RING_KM)
-    ring = {}
-    for pk, lat, lon in Neighbourhood.objects.filter(
-        lat__range=(min_lat, max_lat), lon__range=(min_lon, max_lon)
-    ).values_list("pk", "lat", "lon"):
-        km = haversine_km(need.lat, need.lon, lat, lon)
-        if km <= NEAR_RING_KM:
-            ring[pk] = km
-    return ring
+def _district_and_ring(request: SupportRequest, need: Need) -> tuple[set[int], dict[int, float]]:
+    """The neighbourhoods of the request's district, and {id: km} of those whose point lies
+    within engine.NEAR_RING_KM of the request's (one query)."""
+    district_id = request.neighbourhood.district_id
+    near = Q(district_id=district_id)
+    if need.lat is not None:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(need.lat, need.lon, NEAR_RING_KM)
+        near |= Q(lat__range=(min_lat, max_lat), lon__range=(min_lon, max_lon))
+    district, ring = set(), {}
+    for pk, in_district, lat, lon in Neighbourhood.objects.filter(near).values_list(
+        "pk", "district_id", "lat", "lon"
+    ):
+        if in_district == district_id:
+            district.add(pk)
+        if need.lat is not None and lat is not None:
+            km = haversine_km(need.lat, need.lon, lat, lon)
+            if km <= NEAR_RING_KM:
+                ring[pk] = km
+    return district, ring
 
 
 def _outlines_in_one_query(request: SupportRequest, need: Need, months: Decimal) -> list[Outline]:
@@ -328,13 +334,8 @@ def _outlines_in_one_query(request: SupportRequest, need: Need, months: Decimal)
     and the engagement columns; straight into outlines, as this runs for every candidate."""
     cte, cte_params = _prefilter_cte(request, need)
     here = request.neighbourhood_id
-    district = set(
-        Neighbourhood.objects.filter(district_id=request.neighbourhood.district_id).values_list(
-            "pk", flat=True
-        )
-    )
     # The nearest served neighbourhood: exact inside the ring, "beyond the ring" outside it.
-    ring = _ring(need)
+    district, ring = _district_and_ring(request, need)
     beyond = NEAR_RING_KM if need.lat is not None else 0.0
     sql = f"""
         {cte}
@@ -360,7 +361,11 @@ def _outlines_in_one_query(request: SupportRequest, need: Need, months: Decimal)
         n, rating, rated, on_time = engagements[2:]
         base_km = None
         if need.lat is not None and base_lat is not None:
-            base_km = haversine_km(need.lat, need.lon, base_lat, base_lon)
+            # The latitude gap alone is a lower bound of the distance: enough when it already
+            # puts the base beyond both the travel radius and the ring (most of the country).
+            base_km = abs(base_lat - need.lat) * KM_PER_DEGREE_LAT
+            if base_km <= max(radius, NEAR_RING_KM):
+                base_km = haversine_km(need.lat, need.lon, base_lat, base_lon)
         outlines.append(
             Outline(
                 pk, here in served, not district.isdisjoint(served),
@@ -373,37 +378,36 @@ def _outlines_in_one_query(request: SupportRequest, need: Need, months: Decimal)
 
 
 def _features_in_one_query(request: SupportRequest, need: Need, ids=None) -> list[_Features]:
-    """The prefilter as a CTE, and per partner correlated look-ups on indexed link tables, by id
-    (names are mapped in Python, so no look-up joins a taxonomy table) and one pass over the
-    partner's engagements. The nearest served neighbourhood comes back as its point so distance
-    is computed exactly as in `_features_in_bulk` (geo.spatial.haversine_km)."""
+    """The given partners (or the prefilter) as a CTE, and per partner correlated look-ups on
+    indexed link tables and one pass over the partner's engagements. The nearest served
+    neighbourhood comes back as its point so distance is computed exactly as in
+    `_features_in_bulk` (geo.spatial.haversine_km)."""
     cte, cte_params = _prefilter_cte(request, need, ids)
     lat = need.lat if need.lat is not None else 0.0
     lon = need.lon if need.lon is not None else 0.0
-    wanted = set(need.required_languages) | need.preferred_languages
-    language_codes = dict(Language.objects.filter(code__in=wanted).values_list("pk", "code"))
-    expertise_codes = dict(Expertise.objects.values_list("pk", "code"))
-    community_id = (
-        Community.objects.filter(code=need.community).values_list("pk", flat=True).first()
-        if need.community
-        else None
-    )
+    wanted = sorted(set(need.required_languages) | need.preferred_languages)
     t = {
         "expertise_link": _table(PartnerProfile.expertise.through),
+        "expertise": _table(Expertise),
         "language_link": _table(PartnerLanguage),
+        "language": _table(Language),
         "community_link": _table(PartnerProfile.communities.through),
+        "community": _table(Community),
         "served_link": _table(PartnerNeighbourhoods),
         "neighbourhood": _table(Neighbourhood),
     }
     sql = f"""
         {cte}
         SELECT c.id, c.radius, c.in_person, c.online, c.hours, c.base_lat, c.base_lon,
-            ARRAY(SELECT x.expertise_id FROM {t["expertise_link"]} x
+            ARRAY(SELECT e.code FROM {t["expertise_link"]} x
+                  JOIN {t["expertise"]} e ON e.id = x.expertise_id
                   WHERE x.partnerprofile_id = c.id),
-            ARRAY(SELECT pl.language_id || ':' || pl.proficiency FROM {t["language_link"]} pl
-                  WHERE pl.profile_id = c.id AND pl.language_id = ANY(%s)),
+            ARRAY(SELECT l.code || ':' || pl.proficiency FROM {t["language_link"]} pl
+                  JOIN {t["language"]} l ON l.id = pl.language_id
+                  WHERE pl.profile_id = c.id AND l.code = ANY(%s)),
             EXISTS(SELECT 1 FROM {t["community_link"]} y
-                   WHERE y.partnerprofile_id = c.id AND y.community_id = %s),
+                   JOIN {t["community"]} m ON m.id = y.community_id
+                   WHERE y.partnerprofile_id = c.id AND m.code = %s),
             s.here, s.district, s.nearest,
             g.committed, g.recent, g.n, g.rating, g.rated_on_time, g.on_time
         FROM cand c
@@ -419,8 +423,8 @@ def _features_in_one_query(request: SupportRequest, need: Need, ids=None) -> lis
     """  # noqa: S608 - table names from model metadata; every value is a parameter
     params = (
         *cte_params,
-        list(language_codes),
-        community_id,
+        wanted,
+        need.community or "",
         request.neighbourhood_id,
         request.neighbourhood.district_id,
         lat,
@@ -435,9 +439,9 @@ def _features_in_one_query(request: SupportRequest, need: Need, ids=None) -> lis
         if nearest and need.lat is not None:
             f.nearest_served_km = haversine_km(need.lat, need.lon, nearest[0][0], nearest[0][1])
         for item in spoken:
-            language_id, level = item.split(":", 1)
-            f.languages[language_codes[int(language_id)]] = PROFICIENCY_RANK[level]
-        f.expertise = {expertise_codes[e] for e in expertise}
+            code, level = item.rsplit(":", 1)
+            f.languages[code] = PROFICIENCY_RANK[level]
+        f.expertise = set(expertise)
         f.in_community = in_community
         f.serves_here, f.serves_district = bool(here), bool(district)
         features.append(f)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from marketplace.matching import selectors
-from marketplace.matching.engine import rank
+from marketplace.matching.engine import NEAR_RING_KM, rank
 from marketplace.matching.services import rank_for
 from partners.models import Community
 from requests.models import Mode
@@ -125,13 +125,19 @@ def test_both_loaders_outline_the_same_partners(places, mode):
         selectors._outline(f, need, months) for f in selectors._features_in_bulk(request, need)
     )
 
-    assert [o._replace(served_km_at_least=0) for o in one_query] == [
-        o._replace(served_km_at_least=0) for o in in_bulk
-    ]
+    def known(outline):  # what the light query gives exactly
+        return outline._replace(served_km_at_least=0, base_km=None)
+
+    assert [known(o) for o in one_query] == [known(o) for o in in_bulk]
     assert one_query
     for quick, exact in zip(one_query, in_bulk, strict=True):
         # Exact inside the ring, a lower bound beyond it: never more than the true distance.
         assert quick.served_km_at_least <= exact.served_km_at_least + 1e-9
+        # The home base exactly where reach or the ring could depend on it, else a lower bound.
+        if exact.base_km is None or exact.base_km <= max(exact.travel_radius_km, NEAR_RING_KM):
+            assert quick.base_km == exact.base_km
+        else:
+            assert max(exact.travel_radius_km, NEAR_RING_KM) < quick.base_km <= exact.base_km
 
 
 @pytest.mark.parametrize("mode", [Mode.IN_PERSON, Mode.EITHER, Mode.ONLINE])
