@@ -263,7 +263,6 @@ def _measure(requests) -> dict[str, float]:
 
 def _all_candidates(need):
     """Every listed partner as an engine candidate, with no SQL filtering at all."""
-
     from geo.spatial import haversine_km
     from marketplace.matching.engine import Candidate
     from partners.models import PROFICIENCY_RANK, PartnerLanguage, PartnerProfile
