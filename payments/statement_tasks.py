@@ -1,7 +1,5 @@
-"""Background work for allowance statements: render each PDF after its issue commits, and the
-monthly run on the 1st for the month before."""
-
-import logging
+"""Background work for allowance statements: render each PDF after its issue commits. (The
+monthly run is payments.tasks.issue_month_end_documents_task, with the invoices.)"""
 
 from celery import shared_task
 from django.conf import settings
@@ -9,11 +7,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 
 from payments.models import AllowanceStatement
-from payments.services.statements import previous_month, statements_issue_for_month
 from payments.statement_pdf import render_statement_pdf
 from payments.storage import document_storage
-
-logger = logging.getLogger(__name__)
 
 
 def statement_pdf_name(statement: AllowanceStatement) -> str:
@@ -37,18 +32,3 @@ def render_statement_pdf_task(statement_id: int) -> bool:
         storage.delete(name)
         return False
     return True
-
-
-@shared_task
-def issue_allowance_statements_task() -> dict:
-    """On the 1st: the statements of the month before, for every volunteer and organisation."""
-    year, month = previous_month()
-    run = statements_issue_for_month(year, month)
-    logger.info(
-        "allowance statements %s-%02d: %d issued, %d refused at a cap",
-        year,
-        month,
-        len(run.issued),
-        len(run.skipped),
-    )
-    return {"issued": len(run.issued), "skipped": len(run.skipped)}

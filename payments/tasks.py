@@ -43,8 +43,5 @@ def issue_month_end_documents_task(year: int | None = None, month: int | None = 
     }
 
 
-# Allowance statements (rendering and the monthly run) live in their own module.
-from payments.statement_tasks import (  # noqa: E402, F401
-    issue_allowance_statements_task,
-    render_statement_pdf_task,
-)
+# Rendering allowance statements lives in their own module.
+from payments.statement_tasks import render_statement_pdf_task  # noqa: E402, F401

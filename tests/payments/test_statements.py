@@ -21,8 +21,9 @@ from payments.models import (
 )
 from payments.numbering import is_valid_payment_reference
 from payments.services import statements as services
-from payments.statement_tasks import issue_allowance_statements_task, render_statement_pdf_task
+from payments.statement_tasks import render_statement_pdf_task
 from payments.storage import document_storage
+from payments.tasks import issue_month_end_documents_task
 from tests.marketplace.engagement_factories import care_organisation
 from tests.payments.statement_factories import (
     allowance_engagement,
@@ -220,15 +221,15 @@ def test_the_pdf_holds_the_mandatory_content():
         assert expected in text, expected
 
 
-def test_the_monthly_task_issues_last_month_twice_safely(monkeypatch):
+def test_the_month_end_task_issues_last_months_statements_twice_safely(monkeypatch):
     engagement = allowance_engagement(rate="5.00")
     approved_entry(engagement, date(2026, 11, 3), 2)
     monkeypatch.setattr(services, "previous_month", lambda today=None: (2026, 11))
-    import payments.statement_tasks as tasks
 
-    monkeypatch.setattr(tasks, "previous_month", lambda today=None: (2026, 11))
-    assert issue_allowance_statements_task() == {"issued": 1, "skipped": 0}
-    assert issue_allowance_statements_task() == {"issued": 0, "skipped": 0}
+    first, second = issue_month_end_documents_task(), issue_month_end_documents_task()
+
+    assert (first["year"], first["month"], first["statements"]) == (2026, 11, 1)
+    assert (second["statements"], second["statements_skipped"]) == (0, 0)
 
 
 def test_previous_month():
