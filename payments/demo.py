@@ -4,8 +4,8 @@ The lead wires `seed_invoices()` into `manage.py seed_demo` after the time entri
 PDFs are rendered right away, so the demo needs no Celery worker.
 """
 
+from payments.months import previous_month
 from payments.services.invoices import IssueRun, invoice_pdf_ensure, invoices_issue_for_month
-from payments.services.statements import previous_month
 
 
 def seed_invoices() -> IssueRun:

@@ -16,7 +16,8 @@ from marketplace.models import (
     TimeEntryStatus,
 )
 from partners.models import CompensationMode, Expertise, Offer, PartnerKind, PartnerProfile
-from payments.services.statements import month_bounds, previous_month, statements_issue_for_month
+from payments.months import month_bounds, previous_month
+from payments.services.statements import statements_issue_for_month
 
 DEMO_ORGANISATION = "Jeugdteam Den Haag Centrum"
 OFFER_TITLE = "Meegaan naar afspraken met ouders (vrijwilliger)"

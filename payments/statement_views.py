@@ -19,8 +19,9 @@ from marketplace.views import form_error
 from partners.models import CompensationMode
 from payments import statement_selectors as selectors
 from payments.allowance import allowance_notice, allowance_usage, hourly_cap_for
+from payments.months import previous_month
 from payments.services.compensation import engagement_change_compensation
-from payments.services.statements import previous_month, statements_issue_for_month
+from payments.services.statements import statements_issue_for_month
 from payments.statement_tasks import render_statement_pdf_task
 from payments.storage import document_storage
 from requests.privacy import validate_no_personal_data

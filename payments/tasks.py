@@ -26,8 +26,9 @@ def issue_month_end_documents_task(year: int | None = None, month: int | None = 
     """On the 1st: invoices (and allowance statements) for the month that just ended.
 
     Idempotent: entries billed already are skipped, so a second run issues nothing."""
+    from payments.months import previous_month
     from payments.services.invoices import invoices_issue_for_month
-    from payments.services.statements import previous_month, statements_issue_for_month
+    from payments.services.statements import statements_issue_for_month
 
     if year is None or month is None:
         year, month = previous_month()

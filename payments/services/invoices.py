@@ -18,7 +18,6 @@ Lines: one per engagement and activity (hours × the agreed rate), as a Dutch bo
 periodic invoice; each line is rounded once, VAT once over the subtotal (one rate per invoice).
 """
 
-import calendar
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from payments.models import (
     InvoiceLine,
     LedgerEventKind,
 )
+from payments.months import month_bounds
 from payments.spend import record_spend
 
 logger = logging.getLogger(__name__)
@@ -73,9 +73,7 @@ class Period:
 
     @classmethod
     def month(cls, year: int, month: int) -> "Period":
-        if not (2000 <= year <= 2100 and 1 <= month <= 12):
-            raise DomainError(_("Choose a month between 2000 and 2100."), field="period")
-        return cls(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+        return cls(*month_bounds(year, month, field="period"))
 
 
 @dataclass

@@ -13,7 +13,6 @@ the care organisation's coordinators see on their statements page, so they can s
 engagement to invoice or reimbursement (`payments.services.compensation`).
 """
 
-import calendar
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from marketplace import audit
 from marketplace.engagement_selectors import is_care_side
-from marketplace.errors import DomainError, PermissionDenied
+from marketplace.errors import PermissionDenied
 from marketplace.models import Organisation, TimeEntry, TimeEntryStatus, User
 from marketplace.money import ZERO
 from partners.models import CompensationMode, PartnerProfile
@@ -41,6 +40,7 @@ from payments.allowance import (
     refuse_crossing,
 )
 from payments.models import AllowanceStatement, BilledTimeEntry, LedgerEventKind
+from payments.months import month_bounds
 from payments.numbering import formatted, next_number, payment_reference
 from payments.spend import record_spend
 
@@ -66,18 +66,6 @@ class IssueRun:
 
 def series_for(organisation_id: int, year: int) -> str:
     return f"VV-{organisation_id}-{year}"
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        raise DomainError(_("Choose a valid month."), field="month")
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
-def previous_month(today: date | None = None) -> tuple[int, int]:
-    first = (today or timezone.localdate()).replace(day=1)
-    last = first - timedelta(days=1)
-    return last.year, last.month
 
 
 def statable_entries(year: int, month: int):

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from marketplace.errors import PermissionDenied
 from marketplace.models import AuditEntry
-from payments import ledger
+from payments import ledger, months
 from payments.allowance import AllowanceCapExceeded, allowance_usage
 from payments.models import (
     AllowanceStatement,
@@ -224,7 +224,7 @@ def test_the_pdf_holds_the_mandatory_content():
 def test_the_month_end_task_issues_last_months_statements_twice_safely(monkeypatch):
     engagement = allowance_engagement(rate="5.00")
     approved_entry(engagement, date(2026, 11, 3), 2)
-    monkeypatch.setattr(services, "previous_month", lambda today=None: (2026, 11))
+    monkeypatch.setattr(months, "previous_month", lambda today=None: (2026, 11))
 
     first, second = issue_month_end_documents_task(), issue_month_end_documents_task()
 
@@ -233,8 +233,8 @@ def test_the_month_end_task_issues_last_months_statements_twice_safely(monkeypat
 
 
 def test_previous_month():
-    assert services.previous_month(date(2026, 1, 1)) == (2025, 12)
-    assert services.previous_month(date(2026, 7, 31)) == (2026, 6)
+    assert months.previous_month(date(2026, 1, 1)) == (2025, 12)
+    assert months.previous_month(date(2026, 7, 31)) == (2026, 6)
 
 
 def test_refused_without_a_reason_for_a_rate_above_the_hourly_cap():
