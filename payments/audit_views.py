@@ -76,10 +76,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/dashboard.html", context)
 
 
-def _documents(municipality, period: Period, dimension: str | None, key: str | None):
+def _documents(
+    municipality, period: Period, dimension: str | None, key: str | None, elsewhere: bool = False
+):
     """The invoices and statements behind a figure, with the amount of each inside the scope."""
-    lines = figures.invoice_lines(municipality, period)
-    entries = figures.statement_entries(municipality, period)
+    lines = figures.invoice_lines(municipality, period, elsewhere=elsewhere)
+    entries = figures.statement_entries(municipality, period, elsewhere=elsewhere)
     if dimension:
         found = figures.DIMENSION_BY_SLUG.get(dimension)
         if found is None:
@@ -136,7 +138,8 @@ def _attach_ledger_entries(documents: list) -> None:
 def documents(request: HttpRequest) -> HttpResponse:
     municipality, period, error = _scope(request)
     dimension, key = request.GET.get("dimension"), request.GET.get("key")
-    invoices, statements = _documents(municipality, period, dimension, key)
+    elsewhere = request.GET.get("scope") == "elsewhere"
+    invoices, statements = _documents(municipality, period, dimension, key, elsewhere)
     invoices, statements = list(invoices[:500]), list(statements[:500])
     _attach_ledger_entries(invoices + statements)
     context = {
@@ -145,6 +148,7 @@ def documents(request: HttpRequest) -> HttpResponse:
         "period_error": error,
         "dimension": figures.DIMENSION_BY_SLUG.get(dimension),
         "key": key,
+        "elsewhere": elsewhere,
         "invoices": invoices,
         "statements": statements,
         "invoices_total": sum((i.in_scope or 0 for i in invoices), 0),

@@ -33,6 +33,7 @@ def tables(municipality, period, known: figures.Facts | None = None) -> dict[str
             [_("Approved hours"), totals.hours],
             [_("Engagements"), totals.engagements],
             [_("Support requests"), totals.requests],
+            [_("Spent elsewhere by care organisations it contracts (€)"), totals.elsewhere],
             [_("Paid out to partners (€)"), footing.paid_out],
             [_("Median days from approval to payout"), footing.payout_days_median],
             [_("90th percentile days from approval to payout"), footing.payout_days_p90],

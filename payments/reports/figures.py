@@ -36,7 +36,7 @@ from marketplace.money import ZERO, quantize_money
 from partners.models import CompensationMode, PartnerKind
 from payments.models import BilledTimeEntry, DocumentSpend, InvoiceLine, Payout, PayoutState
 from payments.reports.periods import Period
-from payments.reports.scope import engagement_place
+from payments.reports.scope import contracted_elsewhere, engagement_place
 from requests.models import RequestLanguage, Status, SupportRequest
 
 # Breakdowns that could point at a family or a person hide rows with fewer engagements.
@@ -176,6 +176,9 @@ class Totals:
     hours: Decimal
     engagements: int
     requests: int
+    # Spent by care organisations the municipality contracts on work placed elsewhere: in scope
+    # for its auditors, counted in the other municipality's figures, so never in `spend`.
+    elsewhere: Decimal = ZERO
 
 
 @dataclass
@@ -213,18 +216,24 @@ class Fairness:
 # --- the record sets, all scoped to one municipality and period -------------------------------
 
 
-def invoice_lines(municipality, period: Period):
+def _engagements_in(municipality, elsewhere: bool) -> Q:
+    return contracted_elsewhere(municipality) if elsewhere else engagement_place(municipality)
+
+
+def invoice_lines(municipality, period: Period, *, elsewhere: bool = False):
+    """The invoice lines of the period placed in the municipality, or with `elsewhere` those of
+    its contracted care organisations placed in another."""
     return InvoiceLine.objects.filter(
-        engagement_place(municipality, "engagement__"),
+        engagement__in=Engagement.objects.filter(_engagements_in(municipality, elsewhere)),
         invoice__period_start__gte=period.start,
         invoice__period_start__lte=period.end,
     )
 
 
-def statement_entries(municipality, period: Period):
+def statement_entries(municipality, period: Period, *, elsewhere: bool = False):
     # The place as a set of engagements (a hashed semi-join), not a join per billed entry.
     return BilledTimeEntry.objects.filter(
-        engagement__in=Engagement.objects.filter(engagement_place(municipality)).values("pk"),
+        engagement__in=Engagement.objects.filter(_engagements_in(municipality, elsewhere)),
         statement__isnull=False,
         statement__period_start__gte=period.start,
         statement__period_start__lte=period.end,
@@ -381,6 +390,14 @@ def totals(municipality, period: Period, known: Facts | None = None) -> Totals:
         hours=sum(known.hours.values(), ZERO),
         engagements=len(known.counted),
         requests=requests(municipality, period).count(),
+        elsewhere=quantize_money(
+            DocumentSpend.objects.filter(
+                contracted_elsewhere(municipality, "engagement__"),
+                period_start__gte=period.start,
+                period_start__lte=period.end,
+            ).aggregate(total=Sum("amount"))["total"]
+            or ZERO
+        ),
     )
 
 

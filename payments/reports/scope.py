@@ -4,6 +4,8 @@ Place decides: an engagement belongs to the municipality where its request's nei
 (a booked offer has no request: then the care organisation's own municipality), stored on the
 engagement when it is agreed. So every euro is
 counted in exactly one municipality, and the figures of all municipalities add up to the whole.
+Care organisations a municipality contracts may also work elsewhere: their auditors see that
+spending too, apart from their own figures (`contracted_elsewhere`).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -44,3 +46,11 @@ def engagement_place(municipality, prefix: str = "") -> Q:
     """Q selecting engagements located in `municipality` (Engagement.municipality, fixed when
     the engagement was agreed); `prefix` walks from another model, e.g. "engagement__"."""
     return Q(**{f"{prefix}municipality": municipality})
+
+
+def contracted_elsewhere(municipality, prefix: str = "") -> Q:
+    """Q selecting engagements of care organisations `municipality` contracts, placed in another
+    municipality (or none); `prefix` walks from another model, e.g. "engagement__"."""
+    return Q(**{f"{prefix}organisation__contracted_by": municipality}) & ~Q(
+        **{f"{prefix}municipality": municipality}
+    )

@@ -218,3 +218,23 @@ def test_the_map_counts_each_listed_partner_once_per_district_it_serves_or_is_ba
     assert (areas["WK051829"].supply, areas["WK051830"].supply) == (2, 1)
     assert areas["WK051808"].supply == 0
     assert all(a.level == "none" for a in areas.values())  # no requests in this world
+
+
+def test_work_elsewhere_by_contracted_care_organisations_is_shown_apart(client, audit):
+    period, query = year(AUDIT_YEAR), {"period": "year", "value": AUDIT_YEAR}
+    in_delft = audit["delft_invoice"]
+    in_delft.customer.contracted_by.add(audit["haag"])  # Den Haag buys care from them
+
+    haag, delft = figures.totals(audit["haag"], period), figures.totals(audit["delft"], period)
+
+    assert haag.elsewhere == in_delft.subtotal and haag.spend == Decimal("177.50")
+    assert delft.spend == in_delft.subtotal and delft.elsewhere == 0  # counted where it happened
+    client.force_login(audit["haag_auditor"])
+    dashboard = client.get(reverse("audit:dashboard"), query).content.decode()
+    assert "scope=elsewhere" in dashboard
+    behind = client.get(reverse("audit:documents"), {**query, "scope": "elsewhere"}).context
+    assert [invoice.number for invoice in behind["invoices"]] == [in_delft.number]
+    assert behind["invoices_total"] == in_delft.subtotal and not behind["statements"]
+    client.force_login(audit["delft_auditor"])  # Delft contracts nobody
+    behind = client.get(reverse("audit:documents"), {**query, "scope": "elsewhere"}).context
+    assert not behind["invoices"] and not behind["statements"]
