@@ -270,12 +270,13 @@ def requests(municipality, period: Period):
 
 @dataclass
 class Facts:
-    """Spend (per engagement and month), hours and dimension keys per engagement, read once:
-    the totals, every breakdown, spend over time and hours by way of payment are regroupings
-    of these, so the dashboard scans the big tables once instead of once per figure."""
+    """Spend and hours per engagement, spend per month, and dimension keys per engagement, read
+    once: the totals, every breakdown, spend over time and hours by way of payment are
+    regroupings of these, so the dashboard scans the big tables once instead of once per figure."""
 
-    invoiced: dict  # (engagement id, month) → amount
-    allowance: dict  # (engagement id, month) → amount
+    invoiced: dict  # engagement id → amount
+    allowance: dict  # engagement id → amount
+    monthly: dict  # first day of month → amount
     hours: dict  # engagement id → hours
     counted: set  # live engagements overlapping the period
     attributes: dict  # engagement id → values row of its dimension keys and labels
@@ -283,18 +284,14 @@ class Facts:
     payouts: dict  # (document kind, id) → (state, amount, days to payout) of its payout
 
     def spend_of(self, engagement_id) -> Decimal:
-        return self._spend.get(engagement_id, ZERO)
+        return self.invoiced.get(engagement_id, ZERO) + self.allowance.get(engagement_id, ZERO)
 
     def __post_init__(self):
-        self._spend = defaultdict(lambda: ZERO)
-        for source in (self.invoiced, self.allowance):
-            for (engagement_id, _month), amount in source.items():
-                self._spend[engagement_id] += amount
         # (attributes row, spend, hours, counted 0/1) per engagement: what every breakdown sums.
         self.per_engagement = [
             (
                 row,
-                self._spend.get(engagement_id, ZERO),
+                self.spend_of(engagement_id),
                 self.hours.get(engagement_id, ZERO),
                 int(engagement_id in self.counted),
             )
@@ -312,25 +309,32 @@ def document_spend(municipality, period: Period):
     )
 
 
-def _spend_by_engagement_and_month(spend) -> tuple[dict, dict]:
-    """({(engagement id, month): invoiced}, {…: allowance}); a date-typed month, as tens of
-    thousands of rows come back."""
+def _spend_by_engagement(spend) -> tuple[dict, dict]:
+    """({engagement id: invoiced}, {engagement id: allowance})."""
     invoiced, allowance = {}, {}
-    rows = (
-        spend.annotate(month=Cast(TruncMonth("period_start"), DateField()))
-        .values_list("engagement_id", "month")
+    for engagement_id, by_invoice, by_statement in (
+        spend.values_list("engagement_id")
         .annotate(
             invoiced=Sum("amount", filter=Q(invoice__isnull=False)),
             allowance=Sum("amount", filter=Q(statement__isnull=False)),
         )
         .order_by()
-    )
-    for engagement_id, month, by_invoice, by_statement in rows:
+    ):
         if by_invoice is not None:
-            invoiced[(engagement_id, month)] = by_invoice
+            invoiced[engagement_id] = by_invoice
         if by_statement is not None:
-            allowance[(engagement_id, month)] = by_statement
+            allowance[engagement_id] = by_statement
     return invoiced, allowance
+
+
+def _spend_by_month(spend) -> dict:
+    """{first day of month: amount}; the month as a date, computed by the database."""
+    return dict(
+        spend.annotate(month=Cast(TruncMonth("period_start"), DateField()))
+        .values_list("month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
 
 
 def _payouts(spend) -> dict:
@@ -347,7 +351,8 @@ def _payouts(spend) -> dict:
 
 def facts(municipality, period: Period) -> Facts:
     spend = document_spend(municipality, period)
-    invoiced, allowance = _spend_by_engagement_and_month(spend)
+    invoiced, allowance = _spend_by_engagement(spend)
+    monthly = _spend_by_month(spend)
     payouts = _payouts(spend)
     hours = dict(
         approved_entries(municipality, period)
@@ -356,7 +361,7 @@ def facts(municipality, period: Period) -> Facts:
         .order_by()
     )
     counted = set(engagements(municipality, period).values_list("pk", flat=True))
-    wanted = {e for e, _ in invoiced} | {e for e, _ in allowance} | set(hours) | counted
+    wanted = set(invoiced) | set(allowance) | set(hours) | counted
     paths = {"request_id", "compensation_mode"} | {
         path for d in DIMENSIONS if d.slug != "language" for path in (d.key, *d.labels)
     } - {"partner_kind"}
@@ -376,7 +381,7 @@ def facts(municipality, period: Period) -> Facts:
             "request__languages__language__name_en": row["language__name_en"],
         }
         languages[row["request_id"]].append((row["language_id"], labels))
-    return Facts(invoiced, allowance, hours, counted, attributes, languages, payouts)
+    return Facts(invoiced, allowance, monthly, hours, counted, attributes, languages, payouts)
 
 
 def totals(municipality, period: Period, known: Facts | None = None) -> Totals:
@@ -450,11 +455,7 @@ def breakdown(municipality, period: Period, dimension: Dimension) -> Breakdown:
 def spend_by_month(municipality, period: Period, known: Facts | None = None) -> list[tuple]:
     """[(first day of month, spend)] for every month of the period, zero where nothing was."""
     known = known or facts(municipality, period)
-    spend = defaultdict(lambda: ZERO)
-    for source in (known.invoiced, known.allowance):
-        for (_engagement, month), amount in source.items():
-            spend[month] += amount
-    return [(month, quantize_money(spend[month])) for month in period.months()]
+    return [(month, quantize_money(known.monthly.get(month, ZERO))) for month in period.months()]
 
 
 def footing(municipality, period: Period, known: Facts | None = None) -> Footing:
