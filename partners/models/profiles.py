@@ -231,6 +231,13 @@ class PartnerProfile(models.Model):
     def is_listed(self) -> bool:
         return self.is_published and self.verification_status == VerificationStatus.VERIFIED
 
+    def contact(self) -> tuple[str, str]:
+        """(e-mail address, language) to write to about money: the key person themselves, else
+        their organisation ("" when neither has an address)."""
+        if self.user_id and self.user.email:
+            return self.user.email, self.user.preferred_language or "nl"
+        return (self.organisation.email if self.organisation_id else ""), "nl"
+
     @property
     def is_individual(self) -> bool:
         return self.kind == PartnerKind.KEY_PERSON

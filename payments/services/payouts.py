@@ -235,12 +235,9 @@ def mark_paid(*, payout: Payout, paid_at=None) -> Payout:
 
 def _email_partner(payout: Payout) -> None:
     partner = payout.partner
-    to = (partner.user.email if partner.user_id else "") or (
-        partner.organisation.email if partner.organisation_id else ""
-    )
+    to, language = partner.contact()
     if not to:
         return
-    language = getattr(partner.user, "preferred_language", "nl") if partner.user_id else "nl"
     queue_email(
         to=to,
         template="payout_paid",
@@ -251,7 +248,7 @@ def _email_partner(payout: Payout) -> None:
             "days": payout.days_to_payout,
             "url": settings.SITE_URL + reverse("money:my_payouts"),
         },
-        language=language or "nl",
+        language=language,
     )
 
 

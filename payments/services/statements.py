@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from marketplace.engagement_selectors import is_care_side
 from marketplace.errors import PermissionDenied
 from marketplace.models import Organisation, TimeEntry, TimeEntryStatus, User
 from marketplace.money import ZERO
+from marketplace.notifications import queue_email
 from partners.models import CompensationMode, PartnerProfile
 from payments import ledger
 from payments.allowance import (
@@ -212,7 +214,29 @@ def _issue(*, actor, partner, organisation, year, month):
 
     statement_id = statement.pk
     transaction.on_commit(lambda: render_statement_pdf_task.delay(statement_id))
+    _email_volunteer(statement, partner)
     return statement
+
+
+def _email_volunteer(statement: AllowanceStatement, partner: PartnerProfile) -> None:
+    """Tell the volunteer (or their organisation) a statement was issued for their hours."""
+    to, language = partner.contact()
+    if not to:
+        return
+    queue_email(
+        to=to,
+        template="statement_issued",
+        context={
+            "partner": partner.display_name,
+            "number": statement.number,
+            "organisation": statement.organisation_name,
+            "month": f"{statement.month:02d}-{statement.year}",
+            "hours": str(statement.hours),
+            "total": str(statement.total),
+            "url": settings.SITE_URL + reverse("statements:detail", args=[statement.pk]),
+        },
+        language=language,
+    )
 
 
 def _record_refusal(

@@ -248,3 +248,23 @@ def test_refused_without_a_reason_for_a_rate_above_the_hourly_cap():
             year=2026,
             month=2,
         )
+
+
+def test_the_volunteer_is_told_in_their_language(django_capture_on_commit_callbacks, mailoutbox):
+    mebrat = volunteer(display_name="Mebrat")
+    mebrat.user.preferred_language = "en"
+    mebrat.user.save()
+    team = care_organisation(name="Jeugdteam Transvaal")
+    approved_entry(allowance_engagement(mebrat, team), date(2026, 3, 2), 3)
+    fatima = volunteer(display_name="Fatima", user__preferred_language="nl")
+    approved_entry(allowance_engagement(fatima, team), date(2026, 3, 3), 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = {s.supplier: s for s in services.statements_issue_for_month(2026, 3).issued}
+
+    mails = {mail.to[0]: mail for mail in mailoutbox}
+    english, dutch = mails[mebrat.user.email], mails[fatima.user.email]
+    assert issued[mebrat].number in english.subject and "Jeugdteam Transvaal" in english.subject
+    assert "03-2026: 3.00 hours, €15.00" in english.body
+    assert f"/statements/{issued[mebrat].pk}/" in english.body
+    assert "03-2026: 1.00 uur, €5.00" in dutch.body and "Overzicht" in dutch.subject
