@@ -244,7 +244,7 @@ def _engagements_sql() -> str:
                        AS committed,
                    count(*) FILTER (WHERE g.created_at >= %s) AS recent,
                    count(*) FILTER (WHERE g.status = %s) AS n,
-                   avg(g.feedback_rating) FILTER (WHERE g.status = %s) AS rating,
+                   (avg(g.feedback_rating) FILTER (WHERE g.status = %s))::float8 AS rating,
                    count(*) FILTER (WHERE g.status = %s AND g.feedback_on_time IS NOT NULL)
                        AS rated_on_time,
                    count(*) FILTER (WHERE g.status = %s AND g.feedback_on_time) AS on_time
@@ -351,14 +351,16 @@ def _outlines_in_one_query(request: SupportRequest, need: Need, months: Decimal)
     free_hours = {}  # hours per month → free hours without commitments (most partners)
     outlines = []
     for row in _run(sql, (*cte_params, *_engagements_params(request))):
-        pk, radius, in_person, online, hours, base_lat, base_lon, served, kinds, *engagements = row
-        if engagements[0] or hours not in free_hours:
+        (
+            pk, radius, in_person, online, hours, base_lat, base_lon, served, kinds,
+            committed, recent, completed, rating, rated, on_time,
+        ) = row  # fmt: skip
+        if committed or hours not in free_hours:
             free = _hours_free(_features_from_row(row), months)
-            if not engagements[0]:
+            if not committed:
                 free_hours[hours] = free
         else:
             free = free_hours[hours]
-        n, rating, rated, on_time = engagements[2:]
         base_km = None
         if need.lat is not None and base_lat is not None:
             # The latitude gap alone is a lower bound of the distance: enough when it already
@@ -366,12 +368,14 @@ def _outlines_in_one_query(request: SupportRequest, need: Need, months: Decimal)
             base_km = abs(base_lat - need.lat) * KM_PER_DEGREE_LAT
             if base_km <= max(radius, NEAR_RING_KM):
                 base_km = haversine_km(need.lat, need.lon, base_lat, base_lon)
+        served_km = beyond
+        if not ring.keys().isdisjoint(served):
+            served_km = min(ring[place] for place in served if place in ring)
         outlines.append(
             Outline(
-                pk, here in served, not district.isdisjoint(served),
-                min((ring[n] for n in served if n in ring), default=beyond),
-                base_km, radius, in_person, online, free, kinds, engagements[1], n,
-                (on_time / rated) if rated else 1.0, float(rating) if rating is not None else None,
+                pk, here in served, not district.isdisjoint(served), served_km, base_km, radius,
+                in_person, online, free, kinds, recent, completed,
+                (on_time / rated) if rated else 1.0, rating,
             )
         )  # fmt: skip
     return outlines
