@@ -295,14 +295,16 @@ def _weights(weights: dict | None) -> dict:
     return {**DEFAULT_WEIGHTS, **(weights or {})}
 
 
-def upper_bound(need: Need, o: Outline, *, weights: dict, pool_recent: int) -> float:
+def upper_bound(
+    need: Need, o: Outline, *, weights: dict, pool_recent: int, nearness: float | None = None
+) -> float:
     """The highest score the full candidate behind `o` can get: the known components exactly,
-    the unknown ones at their best."""
+    the unknown ones at their best (`nearness`: `_nearness_bound`, when known already)."""
     parts = {
         "language": 1.0,
         "community": 1.0 if need.community else 0.5,
         "expertise": _expertise(o.expertise_count),
-        "nearness": _nearness_bound(need, o),
+        "nearness": _nearness_bound(need, o) if nearness is None else nearness,
         "capacity": _capacity(need, o),
         "track": _track(o),
         "fairness": (o.recent_engagements / pool_recent) if pool_recent else 0.0,
@@ -368,16 +370,20 @@ def rank_in_stages(
     # The fairness pool is every eligible candidate, loaded or not, exactly as in `rank`.
     pool_recent = max((o.recent_engagements for o in eligible), default=0)
     far_nearness = 0.7 * 0.5 ** (NEAR_RING_KM / NEAR_HALF_KM)
-    near, far = [], []
+    near, far = [], []  # (nearness bound, outline)
     for o in eligible:
-        (near if _nearness_bound(need, o) > far_nearness else far).append(o)
+        nearness = _nearness_bound(need, o)
+        (near if nearness > far_nearness else far).append((nearness, o))
     best: list[tuple] = []
     for group, ceiling in ((near, None), (far, _best_case(need, far_nearness, weights))):
         if ceiling is not None and len(best) == limit and -best[-1][0] > ceiling:
             break
         bounded = sorted(
-            (-upper_bound(need, o, weights=weights, pool_recent=pool_recent), o.partner_id)
-            for o in group
+            (
+                -upper_bound(need, o, weights=weights, pool_recent=pool_recent, nearness=nearness),
+                o.partner_id,
+            )
+            for nearness, o in group
         )
         for start in range(0, len(bounded), batch):
             if len(best) == limit and -best[-1][0] > -bounded[start][0]:

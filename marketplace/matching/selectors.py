@@ -173,8 +173,8 @@ def _base_km(f: _Features, need: Need) -> float | None:
     return haversine_km(need.lat, need.lon, f.base_lat, f.base_lon)
 
 
-def _hours_free(f: _Features, months: Decimal) -> Decimal:
-    return (f.hours_per_month * months - f.committed).quantize(Decimal("0.1"))
+def _hours_free(hours_per_month: int, committed: Decimal, months: Decimal) -> Decimal:
+    return (hours_per_month * months - committed).quantize(Decimal("0.1"))
 
 
 def _outline(f: _Features, need: Need, months: Decimal) -> Outline:
@@ -187,7 +187,7 @@ def _outline(f: _Features, need: Need, months: Decimal) -> Outline:
         travel_radius_km=f.travel_radius_km,
         in_person=f.in_person,
         online=f.online,
-        hours_free=_hours_free(f, months),
+        hours_free=_hours_free(f.hours_per_month, f.committed, months),
         expertise_count=len(f.expertise),
         recent_engagements=f.recent,
         completed=f.completed,
@@ -214,7 +214,7 @@ def _candidate(f: _Features, need: Need, months: Decimal) -> Candidate:
         travel_radius_km=f.travel_radius_km,
         in_person=f.in_person,
         online=f.online,
-        hours_free=_hours_free(f, months),
+        hours_free=_hours_free(f.hours_per_month, f.committed, months),
         completed=f.completed,
         feedback=f.rating,
         on_time_ratio=f.on_time if f.on_time is not None else 1.0,
@@ -262,16 +262,21 @@ def _engagements_params(request: SupportRequest) -> tuple:
     return (end, start, active, end, start, since, completed, completed, completed, completed)
 
 
+def _committed(engagements) -> Decimal:
+    """Hours promised in the period, from the engagement column ("max:overlap days:length")."""
+    committed = Decimal(0)
+    for item in engagements or ():
+        max_hours, overlap, length = item.split(":")
+        committed += _prorated(Decimal(max_hours), int(overlap), int(length))
+    return committed
+
+
 def _features_from_row(row) -> _Features:
     """The prefilter's columns and the engagement columns, which every query ends with."""
     (
         pk, radius, in_person, online, hours, base_lat, base_lon, *_,
         engagements, recent, n, rating, rated, on_time,
     ) = row  # fmt: skip
-    committed = Decimal(0)
-    for item in engagements or ():
-        max_hours, overlap, length = item.split(":")
-        committed += _prorated(Decimal(max_hours), int(overlap), int(length))
     return _Features(
         pk=pk,
         travel_radius_km=radius,
@@ -280,7 +285,7 @@ def _features_from_row(row) -> _Features:
         hours_per_month=hours,
         base_lat=base_lat,
         base_lon=base_lon,
-        committed=committed,
+        committed=_committed(engagements),
         recent=recent,
         completed=n,
         rating=float(rating) if rating is not None else None,
@@ -356,7 +361,7 @@ def _outlines_in_one_query(request: SupportRequest, need: Need, months: Decimal)
             committed, recent, completed, rating, rated, on_time,
         ) = row  # fmt: skip
         if committed or hours not in free_hours:
-            free = _hours_free(_features_from_row(row), months)
+            free = _hours_free(hours, _committed(committed), months)
             if not committed:
                 free_hours[hours] = free
         else:
