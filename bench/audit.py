@@ -53,13 +53,8 @@ def _seed(rng) -> None:
         VerificationStatus,
     )
     from partners.models import Expertise, PartnerProfile
-    from payments.models import (
-        AllowanceStatement,
-        BilledTimeEntry,
-        DocumentSpend,
-        Invoice,
-        InvoiceLine,
-    )
+    from payments.models import AllowanceStatement, BilledTimeEntry, Invoice, InvoiceLine
+    from payments.spend import record_spend
     from requests.models import SupportRequest
 
     if Organisation.objects.filter(kvk_number=str(KVK_BASE)).exists():
@@ -232,29 +227,9 @@ def _seed(rng) -> None:
                     BilledTimeEntry.of(e, statement=statement, amount=e.hours * rate) for e in chunk
                 ]
             BilledTimeEntry.objects.bulk_create(billed, batch_size=BATCH)
-            # What payments.spend.record_spend writes when a service issues a document.
-            spend = [
-                DocumentSpend(
-                    engagement_id=line.engagement_id,
-                    municipality_id=line.engagement.municipality_id,
-                    period_start=line.invoice.period_start,
-                    invoice_id=line.invoice_id,
-                    amount=line.amount,
-                )
-                for line, _ in lines
-            ]
-            for statement, chunk in statements:
-                rate = statement.total / statement.hours
-                spend.append(
-                    DocumentSpend(
-                        engagement_id=chunk[0].engagement_id,
-                        municipality_id=chunk[0].engagement.municipality_id,
-                        period_start=statement.period_start,
-                        statement=statement,
-                        amount=sum(e.hours * rate for e in chunk),
-                    )
-                )
-            DocumentSpend.objects.bulk_create(spend, batch_size=BATCH)
+            # As the issuing services do.
+            record_spend(*(line.invoice for line, _ in lines))
+            record_spend(*(statement for statement, _ in statements))
         print(f"  {offset + BATCH:,} engagements seeded…")
     with connection.cursor() as cursor:
         # Requests published over the year, not all at the moment of seeding.

@@ -10,9 +10,11 @@ import pytest
 from django.urls import reverse
 
 from marketplace.models import Role
+from payments.models import DocumentSpend
 from payments.reports import exports, figures
 from payments.reports.coverage_map import coverage
 from payments.reports.periods import month, period_from, year
+from payments.spend import record_spend
 from tests.factories import (
     MembershipFactory,
 )
@@ -20,6 +22,8 @@ from tests.partners.factories import KeyPersonProfileFactory
 from tests.payments.audit_factories import AUDIT_YEAR, build_audit_world
 
 pytestmark = pytest.mark.django_db
+
+SPEND = ("invoice", "statement", "engagement", "municipality", "period_start", "amount")
 
 
 @pytest.fixture
@@ -238,3 +242,16 @@ def test_work_elsewhere_by_contracted_care_organisations_is_shown_apart(client, 
     client.force_login(audit["delft_auditor"])  # Delft contracts nobody
     behind = client.get(reverse("audit:documents"), {**query, "scope": "elsewhere"}).context
     assert not behind["invoices"] and not behind["statements"]
+
+
+def test_spend_rows_are_written_for_several_documents_at_once_as_for_one(audit):
+    invoices = [audit["invoice"], audit["credited"], audit["credit_note"], audit["delft_invoice"]]
+    written = sorted(DocumentSpend.objects.filter(invoice__in=invoices).values_list(*SPEND))
+    DocumentSpend.objects.filter(invoice__in=invoices).delete()
+
+    record_spend(*invoices)
+
+    assert sorted(DocumentSpend.objects.filter(invoice__in=invoices).values_list(*SPEND)) == written
+    assert len(written) == 4
+    with pytest.raises(TypeError):
+        record_spend(audit["invoice"], audit["statement"])
