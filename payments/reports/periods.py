@@ -1,6 +1,5 @@
 """The period an audit figure covers: a month, quarter, year or custom range of dates."""
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -8,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from payments.months import month_span
 
 MAX_DAYS = 3 * 366  # keeps a custom range to what the dashboard is meant for
 
@@ -50,14 +51,12 @@ class Period:
 
 
 def month(year: int, number: int) -> Period:
-    last = calendar.monthrange(year, number)[1]
-    return Period(date(year, number, 1), date(year, number, last), "month", f"{year}-{number:02d}")
+    return Period(*month_span(year, number), "month", f"{year}-{number:02d}")
 
 
 def quarter(year: int, number: int) -> Period:
-    first = date(year, 3 * number - 2, 1)
-    end_month = 3 * number
-    last = date(year, end_month, calendar.monthrange(year, end_month)[1])
+    first = month_span(year, 3 * number - 2)[0]
+    last = month_span(year, 3 * number)[1]
     return Period(first, last, "quarter", f"{year}-Q{number}")
 
 
